@@ -1,0 +1,152 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Segment.Functions;
+
+/// <summary>
+/// What one invocation logged and which HTTP requests it made, capped and with secrets redacted.
+/// Found through <see cref="Current"/> by the function's logger and HTTP handler, so that concurrent
+/// invocations on one function instance each keep their own.
+/// </summary>
+internal sealed class InvocationCapture
+{
+    private static readonly AsyncLocal<InvocationCapture?> CurrentCapture = new();
+
+    private readonly InvocationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private List<LogEntry>? _logs;
+    private List<HttpTrace>? _traces;
+    private int _logBytes;
+    private bool _sealed;
+
+    public InvocationCapture(InvocationOptions options, SecretRedactor redactor, TimeProvider time)
+    {
+        _options = options;
+        Redactor = redactor;
+        _time = time;
+    }
+
+    /// <summary>The capture of the invocation running on this async flow, if any.</summary>
+    public static InvocationCapture? Current
+    {
+        get => CurrentCapture.Value;
+        set => CurrentCapture.Value = value;
+    }
+
+    public SecretRedactor Redactor { get; }
+
+    public InvocationOptions Options => _options;
+
+    public TimeProvider Time => _time;
+
+    public IReadOnlyList<LogEntry> Logs => (IReadOnlyList<LogEntry>?)_logs ?? [];
+
+    public IReadOnlyList<HttpTrace> HttpTraces => (IReadOnlyList<HttpTrace>?)_traces ?? [];
+
+    /// <summary>UTF-8 bytes of log text that did not fit under <see cref="InvocationOptions.MaxLogBytes"/>.</summary>
+    public int DroppedLogBytes { get; private set; }
+
+    /// <summary>Requests made after <see cref="InvocationOptions.MaxHttpTraces"/> was reached.</summary>
+    public int DroppedHttpTraces { get; private set; }
+
+    /// <summary>Adds a log line (already redacted), cutting it at the byte budget.</summary>
+    public void AddLog(LogLevel level, string message)
+    {
+        lock (_gate)
+        {
+            if (_sealed)
+            {
+                return;
+            }
+
+            var bytes = Encoding.UTF8.GetByteCount(message);
+            var room = _options.MaxLogBytes - _logBytes;
+            if (bytes > room)
+            {
+                DroppedLogBytes += bytes - Math.Max(room, 0);
+                if (room <= 0)
+                {
+                    return;
+                }
+
+                message = Utf8Prefix(message, room);
+                bytes = room;
+            }
+
+            _logBytes += bytes;
+            (_logs ??= []).Add(new LogEntry(_time.GetUtcNow(), level, message));
+        }
+    }
+
+    /// <summary>Adds a finished HTTP trace (already redacted) unless the trace budget is spent.</summary>
+    public void AddTrace(HttpTrace trace)
+    {
+        lock (_gate)
+        {
+            if (_sealed)
+            {
+                return;
+            }
+
+            if ((_traces?.Count ?? 0) >= _options.MaxHttpTraces)
+            {
+                DroppedHttpTraces++;
+                return;
+            }
+
+            (_traces ??= []).Add(trace);
+        }
+    }
+
+    /// <summary>Stops recording: a handler abandoned at its timeout must not change a finished report.</summary>
+    public void Seal()
+    {
+        lock (_gate)
+        {
+            _sealed = true;
+        }
+    }
+
+    /// <summary>The logs as text, one line per entry, with a visible mark where they were cut.</summary>
+    public string FormatLogs()
+    {
+        lock (_gate)
+        {
+            if (_logs is null && DroppedLogBytes == 0)
+            {
+                return "";
+            }
+
+            var text = new StringBuilder();
+            foreach (var entry in _logs ?? [])
+            {
+                text.Append(entry.Message).Append('\n');
+            }
+
+            if (DroppedLogBytes > 0)
+            {
+                text.Append($"… [logs truncated: {DroppedLogBytes} more bytes over the {_options.MaxLogBytes}-byte limit]\n");
+            }
+
+            return text.ToString();
+        }
+    }
+
+    private static string Utf8Prefix(string text, int maxBytes)
+    {
+        var length = Math.Min(text.Length, maxBytes);
+        while (length > 0 && Encoding.UTF8.GetByteCount(text.AsSpan(0, length)) > maxBytes)
+        {
+            length--;
+        }
+
+        // Never split a surrogate pair.
+        if (length > 0 && char.IsHighSurrogate(text[length - 1]))
+        {
+            length--;
+        }
+
+        return text[..length];
+    }
+}

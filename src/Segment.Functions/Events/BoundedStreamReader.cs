@@ -1,0 +1,31 @@
+namespace Segment.Functions;
+
+/// <summary>Reads a stream to its end, but never more than a limit: an oversize body is refused, not buffered.</summary>
+internal static class BoundedStreamReader
+{
+    public static async Task<ReadOnlyMemory<byte>> ReadAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[Math.Min(maxBytes + 1, 16 * 1024)];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maxBytes)
+                {
+                    throw new InvalidEventPayload($"Event is larger than the limit of {maxBytes} bytes (EventParseOptions.MaxEventBytes).");
+                }
+
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
+            }
+
+            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.AsMemory(0, length);
+            }
+
+            length += read;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Segment.Functions;
+
+/// <summary>A <c>delete</c> message: a request to delete the data of <see cref="SegmentEvent.UserId"/>.</summary>
+[JsonConverter(typeof(SegmentEventJsonConverter))]
+public sealed record DeleteEvent : SegmentEvent
+{
+    /// <inheritdoc/>
+    public override string Type => "delete";
+
+    /// <inheritdoc/>
+    public override SegmentEventType MessageType => SegmentEventType.Delete;
+
+    internal override void WriteOwnFields(Utf8JsonWriter writer)
+    {
+        // A delete message has only the common fields.
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Segment.Functions;
+
+/// <summary>
+/// A free-form bag of an event (<c>properties</c>, <c>traits</c>, <c>context</c>, <c>integrations</c>):
+/// a <see cref="JsonObject"/> made from the parsed element only when someone asks for it.
+/// </summary>
+internal struct LazyObject
+{
+    private JsonElement _source;
+    private JsonObject? _value;
+
+    public static LazyObject FromJson(JsonElement source) => new() { _source = source };
+
+    public static LazyObject FromValue(JsonObject? value) => new() { _value = value ?? [] };
+
+    public JsonObject Get()
+    {
+        var value = Volatile.Read(ref _value);
+        if (value is not null)
+        {
+            return value;
+        }
+
+        // `[]` (seen on delete messages) and null both mean "empty".
+        var created = _source.ValueKind == JsonValueKind.Object ? JsonObject.Create(_source)! : [];
+        // Two threads may race here; both must end up holding the same object.
+        return Interlocked.CompareExchange(ref _value, created, null) ?? created;
+    }
+
+    public void Write(Utf8JsonWriter writer, JsonEncodedText name)
+    {
+        var value = Volatile.Read(ref _value);
+        if (value is not null)
+        {
+            writer.WritePropertyName(name);
+            value.WriteTo(writer);
+        }
+        else if (_source.ValueKind != JsonValueKind.Undefined)
+        {
+            writer.WritePropertyName(name);
+            _source.WriteTo(writer);
+        }
+    }
+}

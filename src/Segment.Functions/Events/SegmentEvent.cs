@@ -1,0 +1,248 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Segment.Functions;
+
+/// <summary>
+/// A Segment message: the fields every type shares. The concrete records are <see cref="TrackEvent"/>,
+/// <see cref="IdentifyEvent"/>, <see cref="PageEvent"/>, <see cref="ScreenEvent"/>, <see cref="GroupEvent"/>,
+/// <see cref="AliasEvent"/> and <see cref="DeleteEvent"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An event made by <see cref="Parse(ReadOnlySpan{byte}, EventParseOptions?)"/> is a view over one
+/// parse of its JSON: string fields and the bags (<see cref="Context"/>, <see cref="Integrations"/>,
+/// <c>Properties</c>, <c>Traits</c>) are materialized the first time they are read. The event owns a
+/// copy of its JSON, so it stays valid for as long as it is referenced.
+/// </para>
+/// <para>
+/// Fields the Spec does not name are kept in <see cref="AdditionalFields"/> and written back on
+/// serialization, so a parse → serialize round trip loses nothing. Serialize with
+/// <see cref="JsonSerializer"/> as usual (a converter is attached to every event type).
+/// </para>
+/// <para>
+/// Events are safe to read from several threads. The bags are mutable <see cref="JsonObject"/>s:
+/// a handler that changes one changes it for everyone holding the event.
+/// </para>
+/// </remarks>
+[JsonConverter(typeof(SegmentEventJsonConverter))]
+public abstract record SegmentEvent
+{
+    internal LazyString _messageId;
+    internal LazyString _userId;
+    internal LazyString _anonymousId;
+    internal LazyString _channel;
+    internal LazyString _version;
+    internal LazyString _writeKey;
+    internal LazyTimestamp _timestamp;
+    internal LazyTimestamp _originalTimestamp;
+    internal LazyTimestamp _sentAt;
+    internal LazyTimestamp _receivedAt;
+    internal LazyObject _context;
+    internal LazyObject _integrations;
+
+    // The parsed object this event is a view over; the source of AdditionalFields.
+    internal JsonElement _root;
+    private JsonObject? _additionalFields;
+
+    private protected SegmentEvent()
+    {
+    }
+
+    /// <summary>The Spec's <c>type</c> value: <c>"track"</c>, <c>"identify"</c>, …</summary>
+    public abstract string Type { get; }
+
+    /// <summary>The message type as an enum, for switches.</summary>
+    public abstract SegmentEventType MessageType { get; }
+
+    /// <summary><c>messageId</c>: unique id of the message, used to de-duplicate.</summary>
+    public string? MessageId { get => _messageId.Get(); init => _messageId = LazyString.FromValue(value); }
+
+    /// <summary><c>userId</c>: your database's id of the user.</summary>
+    public string? UserId { get => _userId.Get(); init => _userId = LazyString.FromValue(value); }
+
+    /// <summary><c>anonymousId</c>: a pseudo-unique id used before the user is known.</summary>
+    public string? AnonymousId { get => _anonymousId.Get(); init => _anonymousId = LazyString.FromValue(value); }
+
+    /// <summary><c>timestamp</c>: when the event happened, corrected for client clock skew.</summary>
+    public DateTimeOffset? Timestamp { get => _timestamp.Value; init => _timestamp = LazyTimestamp.FromValue(value); }
+
+    /// <summary><c>originalTimestamp</c>: the client's own time when the event happened.</summary>
+    public DateTimeOffset? OriginalTimestamp { get => _originalTimestamp.Value; init => _originalTimestamp = LazyTimestamp.FromValue(value); }
+
+    /// <summary><c>sentAt</c>: when the client sent the message.</summary>
+    public DateTimeOffset? SentAt { get => _sentAt.Value; init => _sentAt = LazyTimestamp.FromValue(value); }
+
+    /// <summary><c>receivedAt</c>: when the server received the message.</summary>
+    public DateTimeOffset? ReceivedAt { get => _receivedAt.Value; init => _receivedAt = LazyTimestamp.FromValue(value); }
+
+    /// <summary><c>context</c>: ip, library, page, device, … Never null; empty when absent.</summary>
+    public JsonObject Context { get => _context.Get(); init => _context = LazyObject.FromValue(value); }
+
+    /// <summary><c>integrations</c>: which destinations the message goes to. Never null; empty when absent.</summary>
+    public JsonObject Integrations { get => _integrations.Get(); init => _integrations = LazyObject.FromValue(value); }
+
+    /// <summary><c>channel</c>: <c>server</c>, <c>browser</c>, <c>mobile</c>, …</summary>
+    public string? Channel { get => _channel.Get(); init => _channel = LazyString.FromValue(value); }
+
+    /// <summary><c>version</c>: the Spec version; sent as a number or a string, read as text.</summary>
+    public string? Version { get => _version.Get(); init => _version = LazyString.FromValue(value); }
+
+    /// <summary><c>writeKey</c>: the source's write key. Drop it before forwarding to another source.</summary>
+    public string? WriteKey { get => _writeKey.Get(); init => _writeKey = LazyString.FromValue(value); }
+
+    /// <summary>Top-level fields the Segment Spec does not name, kept for the round trip. Never null.</summary>
+    public JsonObject AdditionalFields
+    {
+        get
+        {
+            var value = Volatile.Read(ref _additionalFields);
+            if (value is not null)
+            {
+                return value;
+            }
+
+            var created = ReadAdditionalFields();
+            return Interlocked.CompareExchange(ref _additionalFields, created, null) ?? created;
+        }
+        init => _additionalFields = value ?? [];
+    }
+
+    /// <summary>Parses one event from UTF-8 JSON.</summary>
+    /// <param name="utf8Json">The event's JSON; copied, so the caller may reuse the buffer.</param>
+    /// <param name="options">Limits; <see cref="EventParseOptions.Default"/> when null.</param>
+    /// <returns>The record matching the event's <c>type</c>.</returns>
+    /// <exception cref="InvalidEventPayload">The input is not a valid Segment event; the message says why.</exception>
+    public static SegmentEvent Parse(ReadOnlySpan<byte> utf8Json, EventParseOptions? options = null) =>
+        SegmentEventParser.ParseEvent(utf8Json, options ?? EventParseOptions.Default).GetEventOrThrow();
+
+    /// <summary>Parses one event from a JSON string.</summary>
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte}, EventParseOptions?)"/>
+    public static SegmentEvent Parse(string json, EventParseOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Parse(System.Text.Encoding.UTF8.GetBytes(json), options);
+    }
+
+    /// <summary>Reads one event from a stream of UTF-8 JSON, reading no more than the size limit allows.</summary>
+    /// <param name="utf8Json">The stream; read to its end.</param>
+    /// <param name="options">Limits; <see cref="EventParseOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="InvalidEventPayload">The input is not a valid Segment event, or larger than the limit.</exception>
+    public static async Task<SegmentEvent> ParseAsync(Stream utf8Json, EventParseOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        options ??= EventParseOptions.Default;
+        var bytes = await BoundedStreamReader.ReadAsync(utf8Json, options.MaxEventBytes, cancellationToken).ConfigureAwait(false);
+        return Parse(bytes.Span, options);
+    }
+
+    /// <summary>Parses a JSON array of events (the batch form, as the editor's manual mode takes it).</summary>
+    /// <param name="utf8Json">A JSON array whose items are events.</param>
+    /// <param name="options">Limits, applied to each item; <see cref="EventParseOptions.Default"/> when null.</param>
+    /// <exception cref="InvalidEventPayload">The input is not an array, or an item is invalid (the message names its index).</exception>
+    public static IReadOnlyList<SegmentEvent> ParseBatch(ReadOnlySpan<byte> utf8Json, EventParseOptions? options = null)
+    {
+        var results = SegmentEventParser.ParseArray(utf8Json, options ?? EventParseOptions.Default);
+        var events = new SegmentEvent[results.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            events[i] = results[i].Event ?? throw new InvalidEventPayload($"Event [{i}] of the batch: {results[i].Error}");
+        }
+
+        return events;
+    }
+
+    /// <summary>Serializes the event to JSON text, with every field it was parsed with.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, typeof(SegmentEvent));
+
+    /// <summary>Whether a top-level field belongs to this message type (and so is not an additional field).</summary>
+    internal virtual bool OwnsField(EventField field) => EventFields.IsCommon(field);
+
+    /// <summary>Writes the fields of the concrete type (everything but the common ones).</summary>
+    internal abstract void WriteOwnFields(Utf8JsonWriter writer);
+
+    internal void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(FieldNames.Type, Type);
+        _messageId.Write(writer, FieldNames.MessageId);
+        _userId.Write(writer, FieldNames.UserId);
+        _anonymousId.Write(writer, FieldNames.AnonymousId);
+        _timestamp.Write(writer, FieldNames.Timestamp);
+        _originalTimestamp.Write(writer, FieldNames.OriginalTimestamp);
+        _sentAt.Write(writer, FieldNames.SentAt);
+        _receivedAt.Write(writer, FieldNames.ReceivedAt);
+        _context.Write(writer, FieldNames.Context);
+        _integrations.Write(writer, FieldNames.Integrations);
+        _channel.Write(writer, FieldNames.Channel);
+        _version.Write(writer, FieldNames.Version);
+        _writeKey.Write(writer, FieldNames.WriteKey);
+        WriteOwnFields(writer);
+        WriteAdditionalFields(writer);
+        writer.WriteEndObject();
+    }
+
+    private void WriteAdditionalFields(Utf8JsonWriter writer)
+    {
+        var materialized = Volatile.Read(ref _additionalFields);
+        if (materialized is not null)
+        {
+            foreach (var (name, value) in materialized)
+            {
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+            }
+
+            return;
+        }
+
+        if (_root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in _root.EnumerateObject())
+        {
+            if (!OwnsField(Identify(property)))
+            {
+                property.WriteTo(writer);
+            }
+        }
+    }
+
+    private JsonObject ReadAdditionalFields()
+    {
+        var fields = new JsonObject();
+        if (_root.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in _root.EnumerateObject())
+            {
+                if (!OwnsField(Identify(property)))
+                {
+                    fields[property.Name] = JsonSerializer.SerializeToNode(property.Value);
+                }
+            }
+        }
+
+        return fields;
+    }
+
+    internal static EventField Identify(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        // An escaped name ("\u0074ype") is rare; compare its unescaped form.
+        return raw.IndexOf((byte)'\\') < 0
+            ? EventFields.Identify(raw)
+            : EventFields.Identify(System.Text.Encoding.UTF8.GetBytes(property.Name));
+    }
+}

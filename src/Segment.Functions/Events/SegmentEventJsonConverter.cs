@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Segment.Functions;
+
+/// <summary>
+/// Lets <see cref="JsonSerializer"/> read and write every event type with the Spec's field names,
+/// keeping unknown fields. Attached to the event types; there is nothing to register.
+/// </summary>
+public sealed class SegmentEventJsonConverter : JsonConverterFactory
+{
+    /// <inheritdoc/>
+    public override bool CanConvert(Type typeToConvert) => typeof(SegmentEvent).IsAssignableFrom(typeToConvert);
+
+    /// <inheritdoc/>
+    public override JsonConverter? CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        typeToConvert == typeof(TrackEvent) ? new EventConverter<TrackEvent>()
+        : typeToConvert == typeof(IdentifyEvent) ? new EventConverter<IdentifyEvent>()
+        : typeToConvert == typeof(PageEvent) ? new EventConverter<PageEvent>()
+        : typeToConvert == typeof(ScreenEvent) ? new EventConverter<ScreenEvent>()
+        : typeToConvert == typeof(GroupEvent) ? new EventConverter<GroupEvent>()
+        : typeToConvert == typeof(AliasEvent) ? new EventConverter<AliasEvent>()
+        : typeToConvert == typeof(DeleteEvent) ? new EventConverter<DeleteEvent>()
+        : new EventConverter<SegmentEvent>();
+
+    private sealed class EventConverter<TEvent> : JsonConverter<TEvent>
+        where TEvent : SegmentEvent
+    {
+        public override TEvent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var element = JsonElement.ParseValue(ref reader);
+            var @event = SegmentEventParser.FromElement(element, EventParseOptions.Default).GetEventOrThrow();
+            return @event as TEvent
+                ?? throw new InvalidEventPayload($"Expected a {typeof(TEvent).Name}, but the JSON is a {@event.Type} event.");
+        }
+
+        public override void Write(Utf8JsonWriter writer, TEvent value, JsonSerializerOptions options) => value.WriteTo(writer);
+    }
+}

@@ -1,0 +1,307 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Segment.Functions;
+
+/// <summary>
+/// Turns UTF-8 JSON into the right <see cref="SegmentEvent"/> record with one parse: the bytes become
+/// one non-pooled <see cref="JsonDocument"/> the event owns, one pass over its top-level properties
+/// files each known field, and the record keeps the parsed elements (see <see cref="LazyString"/>).
+/// Lenient with the quirks real SDKs send, strict with anything that is not a Segment message.
+/// </summary>
+internal static class SegmentEventParser
+{
+    private const string KnownTypes = "identify, track, page, screen, group, alias, delete";
+
+    public static EventParseResult ParseEvent(ReadOnlySpan<byte> utf8Json, EventParseOptions options)
+    {
+        utf8Json = SkipByteOrderMark(utf8Json);
+        if (utf8Json.Length > options.MaxEventBytes)
+        {
+            return EventParseResult.Failure(
+                $"Event is {utf8Json.Length} bytes, over the limit of {options.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).");
+        }
+
+        return TryParseJson(utf8Json, options.MaxDepth, out var root, out var error)
+            ? FromElement(root, options)
+            : EventParseResult.Failure(error);
+    }
+
+    /// <summary>Parses a JSON array of events; one result per item, in order.</summary>
+    public static IReadOnlyList<EventParseResult> ParseArray(ReadOnlySpan<byte> utf8Json, EventParseOptions options)
+    {
+        // The array adds one level of nesting above each event.
+        if (!TryParseJson(SkipByteOrderMark(utf8Json), options.MaxDepth + 1, out var root, out var error))
+        {
+            throw new InvalidEventPayload(error);
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidEventPayload($"A batch must be a JSON array of events, not {Describe(root.ValueKind)}.");
+        }
+
+        var results = new List<EventParseResult>(root.GetArrayLength());
+        foreach (var item in root.EnumerateArray())
+        {
+            var size = JsonMarshal.GetRawUtf8Value(item).Length;
+            results.Add(size > options.MaxEventBytes
+                ? EventParseResult.Failure($"Event is {size} bytes, over the limit of {options.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).")
+                : FromElement(item, options));
+        }
+
+        return results;
+    }
+
+    public static EventParseResult FromElement(JsonElement root, EventParseOptions options)
+    {
+        _ = options;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            var hint = root.ValueKind == JsonValueKind.Array ? " (a JSON array is a batch: send it through the batch entry point)" : "";
+            return EventParseResult.Failure($"An event must be a JSON object, not {Describe(root.ValueKind)}{hint}.");
+        }
+
+        var slots = default(EventFieldSlots);
+        foreach (var property in root.EnumerateObject())
+        {
+            var field = SegmentEvent.Identify(property);
+            if (field != EventField.Unknown)
+            {
+                slots[(int)field] = property.Value;
+            }
+        }
+
+        var type = slots[(int)EventField.Type];
+        if (type.ValueKind == JsonValueKind.Undefined)
+        {
+            return EventParseResult.Failure($"Event has no \"type\"; expected one of: {KnownTypes}.");
+        }
+
+        if (type.ValueKind != JsonValueKind.String)
+        {
+            return EventParseResult.Failure($"\"type\" must be a string, not {Describe(type.ValueKind)}; expected one of: {KnownTypes}.");
+        }
+
+        var reader = new SlotReader(slots);
+        SegmentEvent? @event = type.ValueEquals("track"u8) ? ReadTrack(ref reader)
+            : type.ValueEquals("identify"u8) ? ReadIdentify(ref reader)
+            : type.ValueEquals("page"u8) ? ReadPage(ref reader)
+            : type.ValueEquals("screen"u8) ? ReadScreen(ref reader)
+            : type.ValueEquals("group"u8) ? ReadGroup(ref reader)
+            : type.ValueEquals("alias"u8) ? ReadAlias(ref reader)
+            : type.ValueEquals("delete"u8) ? new DeleteEvent()
+            : null;
+
+        if (@event is null)
+        {
+            return EventParseResult.Failure($"\"type\" {Quote(type.GetString())} is not a Segment message type; expected one of: {KnownTypes}.");
+        }
+
+        ReadCommon(ref reader, @event);
+        if (reader.Error is not null)
+        {
+            return EventParseResult.Failure(reader.Error);
+        }
+
+        if (@event is not DeleteEvent && !reader.HasId(EventField.UserId) && !reader.HasId(EventField.AnonymousId))
+        {
+            return EventParseResult.Failure($"A {@event.Type} event needs a \"userId\" or an \"anonymousId\"; it has neither.");
+        }
+
+        @event._root = root;
+        return EventParseResult.Success(@event);
+    }
+
+    private static void ReadCommon(ref SlotReader reader, SegmentEvent @event)
+    {
+        @event._messageId = reader.String(EventField.MessageId, "messageId", allowNumber: true);
+        @event._userId = reader.String(EventField.UserId, "userId", allowNumber: true);
+        @event._anonymousId = reader.String(EventField.AnonymousId, "anonymousId", allowNumber: true);
+        @event._channel = reader.String(EventField.Channel, "channel");
+        @event._version = reader.String(EventField.Version, "version", allowNumber: true);
+        @event._writeKey = reader.String(EventField.WriteKey, "writeKey");
+        @event._timestamp = reader.Timestamp(EventField.Timestamp, "timestamp");
+        @event._originalTimestamp = reader.Timestamp(EventField.OriginalTimestamp, "originalTimestamp");
+        @event._sentAt = reader.Timestamp(EventField.SentAt, "sentAt");
+        @event._receivedAt = reader.Timestamp(EventField.ReceivedAt, "receivedAt");
+        @event._context = reader.Object(EventField.Context, "context");
+        @event._integrations = reader.Object(EventField.Integrations, "integrations");
+    }
+
+    private static TrackEvent ReadTrack(ref SlotReader reader)
+    {
+        reader.Require(EventField.Event, "A track event needs a non-empty \"event\" (the name of the action).", allowNumber: false);
+        return new TrackEvent
+        {
+            _event = reader.String(EventField.Event, "event"),
+            _properties = reader.Object(EventField.Properties, "properties"),
+        };
+    }
+
+    private static IdentifyEvent ReadIdentify(ref SlotReader reader) =>
+        new() { _traits = reader.Object(EventField.Traits, "traits") };
+
+    private static PageEvent ReadPage(ref SlotReader reader) => new()
+    {
+        _name = reader.String(EventField.Name, "name"),
+        _category = reader.String(EventField.Category, "category"),
+        _properties = reader.Object(EventField.Properties, "properties"),
+    };
+
+    private static ScreenEvent ReadScreen(ref SlotReader reader) => new()
+    {
+        _name = reader.String(EventField.Name, "name"),
+        _category = reader.String(EventField.Category, "category"),
+        _properties = reader.Object(EventField.Properties, "properties"),
+    };
+
+    private static GroupEvent ReadGroup(ref SlotReader reader)
+    {
+        reader.Require(EventField.GroupId, "A group event needs a non-empty \"groupId\".", allowNumber: true);
+        return new GroupEvent
+        {
+            _groupId = reader.String(EventField.GroupId, "groupId", allowNumber: true),
+            _traits = reader.Object(EventField.Traits, "traits"),
+        };
+    }
+
+    private static AliasEvent ReadAlias(ref SlotReader reader)
+    {
+        reader.Require(EventField.PreviousId, "An alias event needs a non-empty \"previousId\".", allowNumber: true);
+        return new AliasEvent { _previousId = reader.String(EventField.PreviousId, "previousId", allowNumber: true) };
+    }
+
+    private static bool TryParseJson(ReadOnlySpan<byte> utf8Json, int maxDepth, out JsonElement root, out string error)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth });
+        try
+        {
+            // ParseValue copies the bytes into a document of its own (no pooled buffers to return),
+            // which is what lets an event outlive the caller's buffer.
+            root = JsonElement.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                error = $"Event is not valid JSON: unexpected content after the value at byte {reader.TokenStartIndex}.";
+                return false;
+            }
+
+            error = "";
+            return true;
+        }
+        catch (JsonException e)
+        {
+            root = default;
+            error = $"Event is not valid JSON: {e.Message}";
+            return false;
+        }
+        catch (ArgumentException e)
+        {
+            // Invalid UTF-8 surfaces here on some paths.
+            root = default;
+            error = $"Event is not valid JSON: {e.Message}";
+            return false;
+        }
+    }
+
+    private static ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> utf8Json) =>
+        utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8Json[3..] : utf8Json;
+
+    internal static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    internal static string Quote(string? text)
+    {
+        const int max = 64;
+        text ??= "";
+        return text.Length <= max ? $"\"{text}\"" : $"\"{text[..max]}…\" ({text.Length} characters)";
+    }
+
+    /// <summary>Reads the filed slots into lazy fields, keeping the first problem found.</summary>
+    private ref struct SlotReader(EventFieldSlots slots)
+    {
+        private EventFieldSlots _slots = slots;
+
+        public string? Error { get; private set; }
+
+        public LazyString String(EventField field, string name, bool allowNumber = false)
+        {
+            var element = _slots[(int)field];
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Undefined:
+                    return default;
+                case JsonValueKind.String or JsonValueKind.Null:
+                case JsonValueKind.Number when allowNumber:
+                    return LazyString.FromJson(element);
+                default:
+                    Fail($"\"{name}\" must be a string, not {Describe(element.ValueKind)}.");
+                    return default;
+            }
+        }
+
+        public LazyObject Object(EventField field, string name)
+        {
+            var element = _slots[(int)field];
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Undefined:
+                    return default;
+                case JsonValueKind.Object or JsonValueKind.Null:
+                // An empty array stands for an empty object in real payloads (delete messages).
+                case JsonValueKind.Array when element.GetArrayLength() == 0:
+                    return LazyObject.FromJson(element);
+                default:
+                    Fail($"\"{name}\" must be an object, not {Describe(element.ValueKind)}.");
+                    return default;
+            }
+        }
+
+        public LazyTimestamp Timestamp(EventField field, string name)
+        {
+            var element = _slots[(int)field];
+            if (element.ValueKind == JsonValueKind.Undefined)
+            {
+                return default;
+            }
+
+            if (LazyTimestamp.TryFromJson(element, out var timestamp))
+            {
+                return timestamp;
+            }
+
+            Fail(element.ValueKind == JsonValueKind.String
+                ? $"\"{name}\" is not an ISO-8601 date-time: {Quote(element.GetString())}."
+                : $"\"{name}\" must be an ISO-8601 date-time string, not {Describe(element.ValueKind)}.");
+            return default;
+        }
+
+        public void Require(EventField field, string message, bool allowNumber)
+        {
+            if (!HasText(_slots[(int)field], allowNumber))
+            {
+                Fail(message);
+            }
+        }
+
+        public readonly bool HasId(EventField field) => HasText(_slots[(int)field], allowNumber: true);
+
+        private static bool HasText(JsonElement element, bool allowNumber) => element.ValueKind switch
+        {
+            // The raw value includes the quotes: more than two bytes means a non-empty string.
+            JsonValueKind.String => JsonMarshal.GetRawUtf8Value(element).Length > 2,
+            JsonValueKind.Number => allowNumber,
+            _ => false,
+        };
+
+        private void Fail(string message) => Error ??= message;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text;
+
+namespace Segment.Functions;
+
+/// <summary>
+/// Records each request a function makes, with its response, into the running invocation's
+/// <see cref="InvocationCapture"/>. Outside an invocation it only passes requests on.
+/// </summary>
+internal sealed class CapturingHttpHandler : DelegatingHandler
+{
+    private static readonly HashSet<string> CredentialHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "Api-Key",
+    };
+
+    public CapturingHttpHandler()
+    {
+    }
+
+    public CapturingHttpHandler(HttpMessageHandler inner)
+        : base(inner)
+    {
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var capture = InvocationCapture.Current;
+        if (capture is null)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var redactor = capture.Redactor;
+        var maxBody = capture.Options.MaxHttpBodyBytes;
+        var startedAt = capture.Time.GetUtcNow();
+        var started = capture.Time.GetTimestamp();
+        var requestBody = await ReadBodyAsync(request.Content, maxBody, redactor, cancellationToken).ConfigureAwait(false);
+        var trace = new HttpTrace
+        {
+            Method = request.Method.Method,
+            Url = redactor.Redact(request.RequestUri?.ToString() ?? ""),
+            RequestHeaders = Headers(request.Headers, request.Content?.Headers, redactor),
+            RequestBody = requestBody,
+            StartedAt = startedAt,
+        };
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            capture.AddTrace(trace with
+            {
+                Error = redactor.Redact($"{exception.GetType().Name}: {exception.Message}"),
+                Duration = capture.Time.GetElapsedTime(started),
+            });
+            throw;
+        }
+
+        string? responseBody;
+        try
+        {
+            responseBody = await ReadBodyAsync(response.Content, maxBody, redactor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException)
+        {
+            // A body cut off mid-stream: the trace says so, and the handler sees the same failure when it reads.
+            responseBody = redactor.Redact($"<body could not be read: {exception.Message}>");
+        }
+
+        capture.AddTrace(trace with
+        {
+            StatusCode = (int)response.StatusCode,
+            ResponseHeaders = Headers(response.Headers, response.Content.Headers, redactor),
+            ResponseBody = responseBody,
+            Duration = capture.Time.GetElapsedTime(started),
+        });
+        return response;
+    }
+
+    private static async Task<string?> ReadBodyAsync(HttpContent? content, int maxBytes, SecretRedactor redactor, CancellationToken cancellationToken)
+    {
+        if (content is null)
+        {
+            return null;
+        }
+
+        // Buffering lets both the trace and the caller read the body.
+        await content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        var bytes = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            return "";
+        }
+
+        // Secrets are redacted in the whole body before it is cut, so a cut cannot leave half a secret.
+        var text = redactor.Redact(Encoding.UTF8.GetString(bytes));
+        var textBytes = Encoding.UTF8.GetByteCount(text);
+        if (textBytes <= maxBytes)
+        {
+            return text;
+        }
+
+        var kept = text[..Math.Min(text.Length, maxBytes)];
+        return $"{kept}… [body truncated: {textBytes} bytes in all]";
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> Headers(
+        System.Net.Http.Headers.HttpHeaders headers,
+        System.Net.Http.Headers.HttpHeaders? contentHeaders,
+        SecretRedactor redactor)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        Add(headers);
+        if (contentHeaders is not null)
+        {
+            Add(contentHeaders);
+        }
+
+        return list;
+
+        void Add(System.Net.Http.Headers.HttpHeaders source)
+        {
+            foreach (var (name, values) in source)
+            {
+                var value = CredentialHeaders.Contains(name) ? "***" : redactor.Redact(string.Join(", ", values));
+                list.Add(new(name, value));
+            }
+        }
+    }
+}
