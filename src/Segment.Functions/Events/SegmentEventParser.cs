@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -174,18 +175,15 @@ internal static class SegmentEventParser
 
     private static bool TryParseJson(ReadOnlySpan<byte> utf8Json, int maxDepth, out JsonElement root, out string error)
     {
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth });
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(utf8Json.Length, 1));
         try
         {
-            // ParseValue copies the bytes into a document of its own (no pooled buffers to return),
-            // which is what lets an event outlive the caller's buffer.
-            root = JsonElement.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                error = $"Event is not valid JSON: unexpected content after the value at byte {reader.TokenStartIndex}.";
-                return false;
-            }
-
+            utf8Json.CopyTo(rented);
+            // One parse into pooled buffers, then Clone copies the parsed bytes and metadata into
+            // exact-size arrays the event owns: no second parse, nothing to dispose, and the event
+            // stays valid for as long as it is referenced.
+            using var document = JsonDocument.Parse(rented.AsMemory(0, utf8Json.Length), new JsonDocumentOptions { MaxDepth = maxDepth });
+            root = document.RootElement.Clone();
             error = "";
             return true;
         }
@@ -195,12 +193,9 @@ internal static class SegmentEventParser
             error = $"Event is not valid JSON: {e.Message}";
             return false;
         }
-        catch (ArgumentException e)
+        finally
         {
-            // Invalid UTF-8 surfaces here on some paths.
-            root = default;
-            error = $"Event is not valid JSON: {e.Message}";
-            return false;
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

@@ -1,0 +1,82 @@
+namespace Segment.Functions.Tests.Dispatch;
+
+public sealed class OutcomeClassifierTests
+{
+    private static readonly SecretRedactor Redactor = new(["hunter2-secret"]);
+
+    [TestCase(200, DeliveryOutcome.Delivered, OutcomeReason.None)]
+    [TestCase(204, DeliveryOutcome.Delivered, OutcomeReason.None)]
+    [TestCase(299, DeliveryOutcome.Delivered, OutcomeReason.None)]
+    [TestCase(408, DeliveryOutcome.Retry, OutcomeReason.Retry)]
+    [TestCase(429, DeliveryOutcome.Retry, OutcomeReason.Retry)]
+    [TestCase(500, DeliveryOutcome.Retry, OutcomeReason.Retry)]
+    [TestCase(599, DeliveryOutcome.Retry, OutcomeReason.Retry)]
+    [TestCase(300, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(400, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(404, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(600, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(0, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
+    public void FromStatus_HttpLikeCode_MapsAsSegmentDoes(int status, DeliveryOutcome outcome, OutcomeReason reason)
+    {
+        var result = OutcomeClassifier.FromStatus(new EventStatus(status), Redactor);
+
+        Assert.That(result.Outcome, Is.EqualTo(outcome));
+        Assert.That(result.Reason, Is.EqualTo(reason));
+        Assert.That(result.Status, Is.EqualTo(status));
+    }
+
+    [Test]
+    public void FromStatus_ErrorMessageWithSecret_IsRedacted()
+    {
+        var result = OutcomeClassifier.FromStatus(new EventStatus(500, "token hunter2-secret refused"), Redactor);
+
+        Assert.That(result.Error!.Message, Is.EqualTo("token *** refused"));
+    }
+
+    [Test]
+    public void FromException_HttpClientTimeout_IsTimeoutRetry()
+    {
+        var result = OutcomeClassifier.FromException(new TaskCanceledException("timed out", new TimeoutException()), Redactor);
+
+        Assert.That(result.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(result.Reason, Is.EqualTo(OutcomeReason.Timeout));
+    }
+
+    [Test]
+    public void FromException_ResiliencePipelineTimeout_IsTimeoutRetry()
+    {
+        var result = OutcomeClassifier.FromException(new Polly.Timeout.TimeoutRejectedException(), Redactor);
+
+        Assert.That(result.Reason, Is.EqualTo(OutcomeReason.Timeout));
+    }
+
+    [Test]
+    public void FromException_RetryErrorWithRetryAfter_KeepsTheWait()
+    {
+        var result = OutcomeClassifier.FromException(new RetryError("slow down") { RetryAfter = TimeSpan.FromSeconds(30) }, Redactor);
+
+        Assert.That(result.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(result.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        Assert.That(result.Error!.Type, Is.EqualTo("RetryError"));
+    }
+
+    [Test]
+    public void FromException_PlainHttpRequestException_IsUnknownErrorDiscard()
+    {
+        var result = OutcomeClassifier.FromException(new HttpRequestException("Connection refused"), Redactor);
+
+        Assert.That(result.Outcome, Is.EqualTo(DeliveryOutcome.Discarded));
+        Assert.That(result.Reason, Is.EqualTo(OutcomeReason.UnknownError));
+        Assert.That(result.Error!.Type, Is.EqualTo("System.Net.Http.HttpRequestException"));
+    }
+
+    [Test]
+    public void FunctionError_OnlyRetryErrorIsRetryable()
+    {
+        Assert.That(new RetryError("x").IsRetryable, Is.True);
+        Assert.That(new ValidationError("x").IsRetryable, Is.False);
+        Assert.That(new InvalidSettings("x").IsRetryable, Is.False);
+        Assert.That(new InvalidEventPayload("x").IsRetryable, Is.False);
+        Assert.That(new EventNotSupported("x").IsRetryable, Is.False);
+    }
+}
