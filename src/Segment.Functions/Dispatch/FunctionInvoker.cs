@@ -32,30 +32,31 @@ internal sealed class FunctionInvoker<TSettings>
 
     /// <summary>Runs the single-event handler for the event's type.</summary>
     /// <exception cref="OperationCanceledException">The caller's token was cancelled (not a timeout).</exception>
-    public async ValueTask<InvocationReport> InvokeAsync(SegmentEvent @event, CancellationToken cancellationToken)
-    {
-        var capture = new InvocationCapture(_options, _redactor, _time);
-        var started = _time.GetTimestamp();
-        var previous = InvocationCapture.Current;
-        InvocationCapture.Current = capture;
-        try
-        {
-            using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-            using var link = Link(cancellationToken, timeout);
-            var task = EventDispatcher.Dispatch(_function, @event, _settings, timeout.Token);
-            var outcome = await CompleteAsync(task, timeout.Token, cancellationToken).ConfigureAwait(false);
-            capture.Seal();
-            return new InvocationReport([outcome], capture, _time.GetElapsedTime(started));
-        }
-        finally
-        {
-            InvocationCapture.Current = previous;
-        }
-    }
+    public ValueTask<InvocationReport> InvokeAsync(SegmentEvent @event, CancellationToken cancellationToken) =>
+        RunAsync(
+            @event,
+            static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token),
+            static (_, _, _, outcome) => [outcome],
+            cancellationToken);
 
     /// <summary>Runs <c>OnBatch</c> and turns its result into one outcome per event, by index.</summary>
     /// <exception cref="OperationCanceledException">The caller's token was cancelled (not a timeout).</exception>
-    public async ValueTask<InvocationReport> InvokeBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken)
+    public ValueTask<InvocationReport> InvokeBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken) =>
+        RunAsync(
+            events,
+            static (self, batch, token) => EventDispatcher.DispatchBatch(self._function, batch, self._settings, token),
+            static (self, batch, task, outcome) => outcome.Outcome == DeliveryOutcome.Delivered
+                ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
+                // A thrown error decides for the whole batch: RetryError and Timeout retry it, anything else discards it.
+                : Enumerable.Repeat(outcome, batch.Count).ToArray(),
+            cancellationToken);
+
+    /// <summary>The one invocation path: capture scope, timeout, outcome.</summary>
+    private async ValueTask<InvocationReport> RunAsync<TInput>(
+        TInput input,
+        Func<FunctionInvoker<TSettings>, TInput, CancellationToken, Task> start,
+        Func<FunctionInvoker<TSettings>, TInput, Task, EventOutcome, IReadOnlyList<EventOutcome>> outcomes,
+        CancellationToken cancellationToken)
     {
         var capture = new InvocationCapture(_options, _redactor, _time);
         var started = _time.GetTimestamp();
@@ -65,14 +66,10 @@ internal sealed class FunctionInvoker<TSettings>
         {
             using var timeout = new CancellationTokenSource(_options.Timeout, _time);
             using var link = Link(cancellationToken, timeout);
-            var task = EventDispatcher.DispatchBatch(_function, events, _settings, timeout.Token);
-            var thrown = await CompleteAsync(task, timeout.Token, cancellationToken).ConfigureAwait(false);
-            var outcomes = thrown.Outcome == DeliveryOutcome.Delivered
-                ? BatchOutcomes(task.Result, events.Count)
-                // A thrown error decides for the whole batch: RetryError and Timeout retry it, anything else discards it.
-                : Enumerable.Repeat(thrown, events.Count).ToArray();
+            var task = start(this, input, timeout.Token);
+            var outcome = await CompleteAsync(task, timeout.Token, cancellationToken).ConfigureAwait(false);
             capture.Seal();
-            return new InvocationReport(outcomes, capture, _time.GetElapsedTime(started));
+            return new InvocationReport(outcomes(this, input, task, outcome), capture, _time.GetElapsedTime(started));
         }
         finally
         {

@@ -5,18 +5,20 @@ internal static class BoundedStreamReader
 {
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = new byte[Math.Min(maxBytes + 1, 16 * 1024)];
+        // Room for a byte order mark, which the parser skips before it applies the limit.
+        var limit = maxBytes + 3;
+        var buffer = new byte[Math.Min(limit + 1, 16 * 1024)];
         var length = 0;
         while (true)
         {
             if (length == buffer.Length)
             {
-                if (length > maxBytes)
+                if (length > limit)
                 {
                     throw new InvalidEventPayload($"Event is larger than the limit of {maxBytes} bytes (EventParseOptions.MaxEventBytes).");
                 }
 
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, limit + 1));
             }
 
             var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);

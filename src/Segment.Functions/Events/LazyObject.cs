@@ -11,10 +11,11 @@ internal struct LazyObject
 {
     private JsonElement _source;
     private JsonObject? _value;
+    private bool _assigned;
 
     public static LazyObject FromJson(JsonElement source) => new() { _source = source };
 
-    public static LazyObject FromValue(JsonObject? value) => new() { _value = value ?? [] };
+    public static LazyObject FromValue(JsonObject? value) => new() { _value = value ?? [], _assigned = true };
 
     public JsonObject Get()
     {
@@ -33,7 +34,9 @@ internal struct LazyObject
     public void Write(Utf8JsonWriter writer, JsonEncodedText name)
     {
         var value = Volatile.Read(ref _value);
-        if (value is not null)
+        // Reading a bag that was absent, null or [] makes an empty object; that read alone must not
+        // change what is written back. A bag set in code, changed, or parsed as an object is written.
+        if (value is not null && (_assigned || value.Count > 0 || _source.ValueKind == JsonValueKind.Object))
         {
             writer.WritePropertyName(name);
             value.WriteTo(writer);
@@ -41,7 +44,7 @@ internal struct LazyObject
         else if (_source.ValueKind != JsonValueKind.Undefined)
         {
             writer.WritePropertyName(name);
-            _source.WriteTo(writer);
+            RawJson.Write(writer, _source);
         }
     }
 }

@@ -45,7 +45,7 @@ internal struct LazyString
         if (HasSource)
         {
             writer.WritePropertyName(name);
-            _source.WriteTo(writer);
+            RawJson.Write(writer, _source);
         }
         else if (_value is not null)
         {

@@ -44,7 +44,7 @@ internal readonly struct LazyTimestamp
         if (_source.ValueKind != JsonValueKind.Undefined)
         {
             writer.WritePropertyName(name);
-            _source.WriteTo(writer);
+            RawJson.Write(writer, _source);
         }
         else if (_value is { } value)
         {

@@ -1,39 +1,14 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Segment.Functions;
 
 /// <summary>A <c>page</c> message: a web page view.</summary>
 [JsonConverter(typeof(SegmentEventJsonConverter))]
-public sealed record PageEvent : SegmentEvent
+public sealed record PageEvent : ViewEvent
 {
-    internal LazyString _name;
-    internal LazyString _category;
-    internal LazyObject _properties;
-
     /// <inheritdoc/>
     public override string Type => "page";
 
     /// <inheritdoc/>
     public override SegmentEventType MessageType => SegmentEventType.Page;
-
-    /// <summary><c>name</c>: the name of the page, e.g. <c>"Home"</c>.</summary>
-    public string? Name { get => _name.Get(); init => _name = LazyString.FromValue(value); }
-
-    /// <summary><c>category</c>: the category of the page.</summary>
-    public string? Category { get => _category.Get(); init => _category = LazyString.FromValue(value); }
-
-    /// <summary><c>properties</c>: free-form details of the page. Never null.</summary>
-    public JsonObject Properties { get => _properties.Get(); init => _properties = LazyObject.FromValue(value); }
-
-    internal override bool OwnsField(EventField field) =>
-        field is EventField.Name or EventField.Category or EventField.Properties || base.OwnsField(field);
-
-    internal override void WriteOwnFields(Utf8JsonWriter writer)
-    {
-        _name.Write(writer, FieldNames.Name);
-        _category.Write(writer, FieldNames.Category);
-        _properties.Write(writer, FieldNames.Properties);
-    }
 }

@@ -215,7 +215,8 @@ public abstract record SegmentEvent
         {
             if (!OwnsField(Identify(property)))
             {
-                property.WriteTo(writer);
+                writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
+                RawJson.Write(writer, property.Value);
             }
         }
     }

@@ -14,14 +14,8 @@ public sealed class SegmentEventJsonConverter : JsonConverterFactory
 
     /// <inheritdoc/>
     public override JsonConverter? CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
-        typeToConvert == typeof(TrackEvent) ? new EventConverter<TrackEvent>()
-        : typeToConvert == typeof(IdentifyEvent) ? new EventConverter<IdentifyEvent>()
-        : typeToConvert == typeof(PageEvent) ? new EventConverter<PageEvent>()
-        : typeToConvert == typeof(ScreenEvent) ? new EventConverter<ScreenEvent>()
-        : typeToConvert == typeof(GroupEvent) ? new EventConverter<GroupEvent>()
-        : typeToConvert == typeof(AliasEvent) ? new EventConverter<AliasEvent>()
-        : typeToConvert == typeof(DeleteEvent) ? new EventConverter<DeleteEvent>()
-        : new EventConverter<SegmentEvent>();
+        // Once per type and options instance (the serializer caches converters), so reflection here is fine.
+        (JsonConverter)Activator.CreateInstance(typeof(EventConverter<>).MakeGenericType(typeToConvert))!;
 
     private sealed class EventConverter<TEvent> : JsonConverter<TEvent>
         where TEvent : SegmentEvent
@@ -29,6 +23,12 @@ public sealed class SegmentEventJsonConverter : JsonConverterFactory
         public override TEvent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var element = JsonElement.ParseValue(ref reader);
+            var size = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length;
+            if (size > EventParseOptions.Default.MaxEventBytes)
+            {
+                throw new InvalidEventPayload($"Event is {size} bytes, over the limit of {EventParseOptions.Default.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).");
+            }
+
             var @event = SegmentEventParser.FromElement(element, EventParseOptions.Default).GetEventOrThrow();
             return @event as TEvent
                 ?? throw new InvalidEventPayload($"Expected a {typeof(TEvent).Name}, but the JSON is a {@event.Type} event.");

@@ -87,8 +87,8 @@ internal static class SegmentEventParser
         var reader = new SlotReader(slots);
         SegmentEvent? @event = type.ValueEquals("track"u8) ? ReadTrack(ref reader)
             : type.ValueEquals("identify"u8) ? ReadIdentify(ref reader)
-            : type.ValueEquals("page"u8) ? ReadPage(ref reader)
-            : type.ValueEquals("screen"u8) ? ReadScreen(ref reader)
+            : type.ValueEquals("page"u8) ? ReadView<PageEvent>(ref reader)
+            : type.ValueEquals("screen"u8) ? ReadView<ScreenEvent>(ref reader)
             : type.ValueEquals("group"u8) ? ReadGroup(ref reader)
             : type.ValueEquals("alias"u8) ? ReadAlias(ref reader)
             : type.ValueEquals("delete"u8) ? new DeleteEvent()
@@ -143,14 +143,8 @@ internal static class SegmentEventParser
     private static IdentifyEvent ReadIdentify(ref SlotReader reader) =>
         new() { _traits = reader.Object(EventField.Traits, "traits") };
 
-    private static PageEvent ReadPage(ref SlotReader reader) => new()
-    {
-        _name = reader.String(EventField.Name, "name"),
-        _category = reader.String(EventField.Category, "category"),
-        _properties = reader.Object(EventField.Properties, "properties"),
-    };
-
-    private static ScreenEvent ReadScreen(ref SlotReader reader) => new()
+    private static TView ReadView<TView>(ref SlotReader reader)
+        where TView : ViewEvent, new() => new()
     {
         _name = reader.String(EventField.Name, "name"),
         _category = reader.String(EventField.Category, "category"),

@@ -5,7 +5,7 @@ namespace Segment.Functions;
 /// <summary>
 /// Replaces the values of encrypted settings with <c>***</c> in any text the library records or
 /// shows: logs, HTTP traces (URL, headers, bodies), error messages and <c>ToString()</c> output.
-/// Each secret is also looked for in its URL-encoded and JSON-escaped forms.
+/// Each secret is also looked for in its URL-encoded (<c>%20</c> and form <c>+</c>) and JSON-escaped forms.
 /// </summary>
 public sealed class SecretRedactor
 {
@@ -24,7 +24,7 @@ public sealed class SecretRedactor
         ArgumentNullException.ThrowIfNull(secrets);
         _needles = secrets
             .Where(s => !string.IsNullOrEmpty(s))
-            .SelectMany(s => new[] { s!, Uri.EscapeDataString(s!), JavaScriptEncoder.Default.Encode(s!), JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(s!) })
+            .SelectMany(s => new[] { s!, Uri.EscapeDataString(s!), System.Net.WebUtility.UrlEncode(s!), JavaScriptEncoder.Default.Encode(s!), JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(s!) })
             .Distinct(StringComparer.Ordinal)
             // Longest first, so a secret that contains another is replaced whole.
             .OrderByDescending(s => s.Length)

@@ -1,0 +1,132 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Segment.Functions.Tests.Settings;
+
+public sealed class SecretRedactorTests
+{
+    private const string Secret = "p@ss/word+1 \"q\"&<x>";
+
+    [Test]
+    public void Redact_PlainSecret_IsReplacedByMask()
+    {
+        var redactor = new SecretRedactor([Secret]);
+
+        Assert.That(redactor.Redact($"password={Secret}!"), Is.EqualTo("password=***!"));
+    }
+
+    [Test]
+    public void Redact_SecretSeveralTimes_ReplacesEveryOccurrence()
+    {
+        var redactor = new SecretRedactor(["abc123"]);
+
+        Assert.That(redactor.Redact("abc123 and abc123 again"), Is.EqualTo("*** and *** again"));
+    }
+
+    [Test]
+    public void Redact_UriEscapedSecret_IsReplaced()
+    {
+        var redactor = new SecretRedactor([Secret]);
+        var text = "GET /v1?key=" + Uri.EscapeDataString(Secret);
+        Assume.That(text, Does.Not.Contain(Secret));
+
+        Assert.That(redactor.Redact(text), Is.EqualTo("GET /v1?key=***"));
+    }
+
+    [Test]
+    public void Redact_JsonEscapedSecretWithDefaultEncoder_IsReplaced()
+    {
+        var redactor = new SecretRedactor([Secret]);
+        var text = JsonSerializer.Serialize(Secret);
+        Assume.That(text, Does.Not.Contain(Secret));
+
+        Assert.That(redactor.Redact(text), Is.EqualTo("\"***\""));
+    }
+
+    [Test]
+    public void Redact_JsonEscapedSecretWithRelaxedEncoder_IsReplaced()
+    {
+        var redactor = new SecretRedactor([Secret]);
+        var text = JsonSerializer.Serialize(Secret, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assume.That(text, Does.Not.Contain(Secret));
+
+        Assert.That(redactor.Redact(text), Is.EqualTo("\"***\""));
+    }
+
+    [Test]
+    public void Redact_SecretContainingAnotherSecret_ReplacesTheLongerWhole()
+    {
+        var redactor = new SecretRedactor(["abc", "abcdef"]);
+
+        Assert.That(redactor.Redact("x abcdef y abc z"), Is.EqualTo("x *** y *** z"));
+    }
+
+    [Test]
+    public void Redact_TextWithoutSecrets_IsUnchanged()
+    {
+        var redactor = new SecretRedactor([Secret]);
+
+        Assert.That(redactor.Redact("nothing to hide here"), Is.EqualTo("nothing to hide here"));
+    }
+
+    [Test]
+    public void Redact_Null_ReturnsEmptyString()
+    {
+        Assert.That(new SecretRedactor([Secret]).Redact(null), Is.EqualTo(""));
+    }
+
+    [Test]
+    public void Constructor_NullAndEmptySecrets_AreIgnored()
+    {
+        var redactor = new SecretRedactor([null, ""]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(redactor.IsEmpty, Is.True);
+            Assert.That(redactor.Redact("a b c"), Is.EqualTo("a b c"));
+        }
+    }
+
+    [Test]
+    public void IsEmpty_WithASecret_IsFalse()
+    {
+        Assert.That(new SecretRedactor(["s"]).IsEmpty, Is.False);
+    }
+
+    [Test]
+    public void None_AnyText_IsUnchanged()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(SecretRedactor.None.IsEmpty, Is.True);
+            Assert.That(SecretRedactor.None.Redact("api_key=123"), Is.EqualTo("api_key=123"));
+        }
+    }
+
+    [Test]
+    public void Mask_IsThreeStars()
+    {
+        Assert.That(SecretRedactor.Mask, Is.EqualTo("***"));
+    }
+
+    [Test]
+    public void Constructor_NullList_ThrowsArgumentNullException()
+    {
+        Assert.Throws<ArgumentNullException>(() => _ = new SecretRedactor(null!));
+    }
+}
+
+public sealed class SecretRedactorFormEncodingTests
+{
+    [Test]
+    public async Task Redact_FormEncodedSecretWithSpace_IsHidden()
+    {
+        const string secret = "s3cr3t key/+=";
+        var redactor = new SecretRedactor([secret]);
+        using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("k", secret)]);
+        var body = await form.ReadAsStringAsync();
+
+        Assert.That(redactor.Redact(body), Is.EqualTo("k=***"));
+        Assert.That(redactor.Redact(System.Net.WebUtility.UrlEncode(secret)), Is.EqualTo("***"));
+    }
+}
