@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Segment.Functions;
+
+/// <summary>How retryable outcomes are rescheduled: randomized exponential backoff inside a retry window.</summary>
+public sealed class RetryOptions
+{
+    /// <summary>The upper bound of the first wait.</summary>
+    /// <value>1 second.</value>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How much the upper bound grows per attempt.</summary>
+    /// <value>2.</value>
+    [Range(1.0, 10.0)]
+    public double Multiplier { get; set; } = 2.0;
+
+    /// <summary>The longest single wait.</summary>
+    /// <value>10 minutes.</value>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long after the first attempt an event may still be retried; then it is recorded as expired.</summary>
+    /// <value>4 hours, as Segment does.</value>
+    public TimeSpan RetryWindow { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>Throws a clear error for a value out of range.</summary>
+    internal void Validate()
+    {
+        if (InitialDelay <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InitialDelay), InitialDelay, "RetryOptions.InitialDelay must be more than zero.");
+        }
+
+        if (MaxDelay < InitialDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "RetryOptions.MaxDelay must be at least RetryOptions.InitialDelay.");
+        }
+
+        if (RetryWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryWindow), RetryWindow, "RetryOptions.RetryWindow must be more than zero.");
+        }
+
+        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    }
+}
