@@ -1,0 +1,38 @@
+namespace Segment.Functions;
+
+/// <summary>What happened to one event at one destination: what Segment's Event Delivery page shows.</summary>
+public sealed record DeliveryRecord
+{
+    /// <summary>The destination's name.</summary>
+    public required string Destination { get; init; }
+
+    /// <summary>The event's <c>messageId</c> (empty when it had none).</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>The latest outcome: delivered, discarded, retry (still pending) or expired.</summary>
+    public required DeliveryOutcome Outcome { get; init; }
+
+    /// <summary>Why it was not delivered.</summary>
+    public OutcomeReason Reason { get; init; }
+
+    /// <summary>How many times the handler ran for this event.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the first attempt started.</summary>
+    public DateTimeOffset FirstAttemptAt { get; init; }
+
+    /// <summary>When the last attempt finished.</summary>
+    public DateTimeOffset LastAttemptAt { get; init; }
+
+    /// <summary>For failures: the error of the last attempt, secrets redacted.</summary>
+    public ErrorInfo? Error { get; init; }
+
+    /// <summary>For failures: the logs of the last attempt (capped, secrets redacted); empty for delivered events.</summary>
+    public string Logs { get; init; } = "";
+
+    /// <summary>For failures: the HTTP traces of the last attempt; empty for delivered events.</summary>
+    public IReadOnlyList<HttpTrace> HttpTraces { get; init; } = [];
+
+    /// <summary>Whether the outcome is final (anything but <see cref="DeliveryOutcome.Retry"/>).</summary>
+    public bool IsTerminal => Outcome != DeliveryOutcome.Retry;
+}

@@ -1,0 +1,81 @@
+namespace Segment.Functions.Tests.Delivery;
+
+public sealed class InMemoryDeliveryStoreTests
+{
+    private static DeliveryRecord Record(string id, DeliveryOutcome outcome, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
+        new() { Destination = destination, MessageId = id, Outcome = outcome, Reason = reason, Attempts = 1 };
+
+    [Test]
+    public void Counts_AddUpByOutcomeAndReason()
+    {
+        var sut = new InMemoryDeliveryStore();
+
+        sut.Record(Record("a", DeliveryOutcome.Delivered));
+        sut.Record(Record("b", DeliveryOutcome.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("c", DeliveryOutcome.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("d", DeliveryOutcome.Discarded, OutcomeReason.BadRequest));
+        sut.Record(Record("e", DeliveryOutcome.Retry, OutcomeReason.Retry));
+        sut.Record(Record("f", DeliveryOutcome.Expired, OutcomeReason.Timeout));
+
+        var counts = sut.Counts("Webhook");
+        Assert.That(counts.Delivered, Is.EqualTo(1));
+        Assert.That(counts.Discarded[OutcomeReason.MessageRejected], Is.EqualTo(2));
+        Assert.That(counts.Discarded[OutcomeReason.BadRequest], Is.EqualTo(1));
+        Assert.That(counts.DiscardedTotal, Is.EqualTo(3));
+        Assert.That(counts.Retrying, Is.EqualTo(1));
+        Assert.That(counts.Expired, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Counts_RetryThenDelivered_LeavesRetrying()
+    {
+        var sut = new InMemoryDeliveryStore();
+
+        sut.Record(Record("a", DeliveryOutcome.Retry, OutcomeReason.Retry));
+        sut.Record(Record("a", DeliveryOutcome.Retry, OutcomeReason.Timeout));
+        Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
+        sut.Record(Record("a", DeliveryOutcome.Delivered));
+
+        var counts = sut.Counts("Webhook");
+        Assert.That(counts.Retrying, Is.Zero);
+        Assert.That(counts.Delivered, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Recent_IsNewestFirstAndBoundedWhileCountsKeepEverything()
+    {
+        var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 3);
+
+        for (var i = 0; i < 10; i++)
+        {
+            sut.Record(Record($"m{i}", DeliveryOutcome.Delivered));
+        }
+
+        Assert.That(sut.Recent("Webhook").Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
+        Assert.That(sut.Counts("Webhook").Delivered, Is.EqualTo(10));
+    }
+
+    [Test]
+    public void Destinations_AreKeptApart()
+    {
+        var sut = new InMemoryDeliveryStore();
+
+        sut.Record(Record("a", DeliveryOutcome.Delivered, destination: "One"));
+
+        Assert.That(sut.Counts("Two").Delivered, Is.Zero);
+        Assert.That(sut.Recent("Two"), Is.Empty);
+        Assert.That(sut.Recent("One"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void Record_FromManyThreads_CountsEveryRecord()
+    {
+        var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 100);
+
+        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Expired)));
+
+        var counts = sut.Counts("Webhook");
+        Assert.That(counts.Delivered + counts.Expired, Is.EqualTo(20_000));
+        Assert.That(sut.Recent("Webhook", 1000), Has.Count.EqualTo(100));
+    }
+}
