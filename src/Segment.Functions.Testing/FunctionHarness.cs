@@ -165,6 +165,7 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
         {
             _httpClient.Dispose();
             _caches.Dispose();
+            (Function as IDisposable)?.Dispose();
             _services.Dispose();
         }
     }
@@ -190,7 +191,8 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
         var unmatched = Http.TakeUnmatched();
         if (unmatched.Count > 0)
         {
-            throw new UnmatchedRequestException(string.Join("\n\n", unmatched), []);
+            // The request may carry the key: redact it like every other captured text.
+            throw new UnmatchedRequestException(_invoker.Redactor.Redact(string.Join("\n\n", unmatched)), []);
         }
 
         var capture = report?.Capture;

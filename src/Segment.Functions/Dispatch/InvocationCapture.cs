@@ -70,7 +70,7 @@ internal sealed class InvocationCapture
                     return;
                 }
 
-                message = Utf8Prefix(message, room);
+                message = Utf8Text.Prefix(message, room);
                 bytes = room;
             }
 
@@ -131,22 +131,5 @@ internal sealed class InvocationCapture
 
             return text.ToString();
         }
-    }
-
-    private static string Utf8Prefix(string text, int maxBytes)
-    {
-        var length = Math.Min(text.Length, maxBytes);
-        while (length > 0 && Encoding.UTF8.GetByteCount(text.AsSpan(0, length)) > maxBytes)
-        {
-            length--;
-        }
-
-        // Never split a surrogate pair.
-        if (length > 0 && char.IsHighSurrogate(text[length - 1]))
-        {
-            length--;
-        }
-
-        return text[..length];
     }
 }

@@ -215,7 +215,17 @@ public abstract record SegmentEvent
         {
             if (!OwnsField(Identify(property)))
             {
-                writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(property));
+                var rawName = JsonMarshal.GetRawUtf8PropertyName(property);
+                // A name with escapes is written from its decoded text, or the writer would escape it twice.
+                if (rawName.IndexOf((byte)'\\') < 0)
+                {
+                    writer.WritePropertyName(rawName);
+                }
+                else
+                {
+                    writer.WritePropertyName(property.Name);
+                }
+
                 RawJson.Write(writer, property.Value);
             }
         }

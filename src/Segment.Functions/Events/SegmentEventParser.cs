@@ -56,6 +56,19 @@ internal static class SegmentEventParser
 
     public static EventParseResult FromElement(JsonElement root, EventParseOptions options)
     {
+        try
+        {
+            return Read(root, options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // An escape that decodes to no valid text, such as a lone surrogate "\ud800".
+            return EventParseResult.Failure($"Event holds text that cannot be read: {e.Message}");
+        }
+    }
+
+    private static EventParseResult Read(JsonElement root, EventParseOptions options)
+    {
         _ = options;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -169,6 +182,15 @@ internal static class SegmentEventParser
 
     private static bool TryParseJson(ReadOnlySpan<byte> utf8Json, int maxDepth, out JsonElement root, out string error)
     {
+        // JsonDocument does not check the bytes inside strings; invalid UTF-8 would otherwise
+        // surface later, as an InvalidOperationException from whoever reads that string.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            root = default;
+            error = "Event is not valid UTF-8.";
+            return false;
+        }
+
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(utf8Json.Length, 1));
         try
         {

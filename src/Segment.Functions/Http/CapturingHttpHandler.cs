@@ -38,7 +38,9 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
         var trace = new HttpTrace
         {
             Method = request.Method.Method,
-            Url = redactor.Redact(request.RequestUri?.ToString() ?? ""),
+            // Shown decoded: however the secret was escaped in the URL (fully, partly, not at all),
+            // decoding brings it back to the raw form the redactor looks for.
+            Url = redactor.Redact(Uri.UnescapeDataString(request.RequestUri?.AbsoluteUri ?? "")),
             RequestHeaders = Headers(request.Headers, request.Content?.Headers, redactor),
             RequestBody = requestBody,
             StartedAt = startedAt,
@@ -68,6 +70,12 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
         {
             // A body cut off mid-stream: the trace says so, and the handler sees the same failure when it reads.
             responseBody = redactor.Redact($"<body could not be read: {exception.Message}>");
+        }
+        catch
+        {
+            // Cancelled while the body streamed: nobody else will dispose the response.
+            response.Dispose();
+            throw;
         }
 
         capture.AddTrace(trace with
@@ -103,8 +111,7 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
             return text;
         }
 
-        var kept = text[..Math.Min(text.Length, maxBytes)];
-        return $"{kept}… [body truncated: {textBytes} bytes in all]";
+        return $"{Utf8Text.Prefix(text, maxBytes)}… [body truncated: {textBytes} bytes in all]";
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> Headers(

@@ -17,8 +17,9 @@ internal sealed class CapturingLogger : ILogger
         _redactor = redactor;
     }
 
+    // Scope state reaches the application's logger too, so it is redacted like a message.
     public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => _inner.BeginScope(state);
+        where TState : notnull => _redactor.IsEmpty ? _inner.BeginScope(state) : _inner.BeginScope(_redactor.Redact(state.ToString()));
 
     public bool IsEnabled(LogLevel logLevel) =>
         logLevel != LogLevel.None && (InvocationCapture.Current is not null || _inner.IsEnabled(logLevel));
