@@ -18,6 +18,7 @@ public sealed class FakeHttpHandler : HttpMessageHandler
 {
     private readonly List<FakeRoute> _routes = [];
     private readonly List<string> _unmatched = [];
+    private readonly List<HttpRequestMessage> _received = [];
     private readonly Lock _gate = new();
 
     /// <summary>Every request received, in order (matched or not).</summary>
@@ -31,8 +32,6 @@ public sealed class FakeHttpHandler : HttpMessageHandler
             }
         }
     }
-
-    private readonly List<HttpRequestMessage> _received = [];
 
     /// <summary>Descriptions of the requests nothing matched since the last <see cref="TakeUnmatched"/>.</summary>
     internal IReadOnlyList<string> TakeUnmatched()
@@ -75,10 +74,12 @@ public sealed class FakeHttpHandler : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         FakeRoute? route;
+        string[] routes;
         lock (_gate)
         {
             _received.Add(request);
             route = _routes.FirstOrDefault(r => r.Matches(request));
+            routes = _routes.Select(r => r.Description).ToArray();
         }
 
         if (route is null)
@@ -89,7 +90,7 @@ public sealed class FakeHttpHandler : HttpMessageHandler
                 _unmatched.Add(description);
             }
 
-            throw new UnmatchedRequestException(description, _routes.Select(r => r.Description).ToArray());
+            throw new UnmatchedRequestException(description, routes);
         }
 
         var response = await route.AnswerAsync(request, cancellationToken).ConfigureAwait(false);

@@ -29,7 +29,7 @@ public sealed class SegmentEventJsonConverter : JsonConverterFactory
                 throw new InvalidEventPayload($"Event is {size} bytes, over the limit of {EventParseOptions.Default.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).");
             }
 
-            var @event = SegmentEventParser.FromElement(element, EventParseOptions.Default).GetEventOrThrow();
+            var @event = SegmentEventParser.FromElement(element).GetEventOrThrow();
             return @event as TEvent
                 ?? throw new InvalidEventPayload($"Expected a {typeof(TEvent).Name}, but the JSON is a {@event.Type} event.");
         }

@@ -24,7 +24,7 @@ internal static class SegmentEventParser
         }
 
         return TryParseJson(utf8Json, options.MaxDepth, out var root, out var error)
-            ? FromElement(root, options)
+            ? FromElement(root)
             : EventParseResult.Failure(error);
     }
 
@@ -48,17 +48,17 @@ internal static class SegmentEventParser
             var size = JsonMarshal.GetRawUtf8Value(item).Length;
             results.Add(size > options.MaxEventBytes
                 ? EventParseResult.Failure($"Event is {size} bytes, over the limit of {options.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).")
-                : FromElement(item, options));
+                : FromElement(item));
         }
 
         return results;
     }
 
-    public static EventParseResult FromElement(JsonElement root, EventParseOptions options)
+    public static EventParseResult FromElement(JsonElement root)
     {
         try
         {
-            return Read(root, options);
+            return Read(root);
         }
         catch (InvalidOperationException e)
         {
@@ -67,9 +67,8 @@ internal static class SegmentEventParser
         }
     }
 
-    private static EventParseResult Read(JsonElement root, EventParseOptions options)
+    private static EventParseResult Read(JsonElement root)
     {
-        _ = options;
         if (root.ValueKind != JsonValueKind.Object)
         {
             var hint = root.ValueKind == JsonValueKind.Array ? " (a JSON array is a batch: send it through the batch entry point)" : "";
@@ -97,7 +96,7 @@ internal static class SegmentEventParser
             return EventParseResult.Failure($"\"type\" must be a string, not {Describe(type.ValueKind)}; expected one of: {KnownTypes}.");
         }
 
-        var reader = new SlotReader(slots);
+        var reader = new SlotReader(ref slots);
         SegmentEvent? @event = type.ValueEquals("track"u8) ? ReadTrack(ref reader)
             : type.ValueEquals("identify"u8) ? ReadIdentify(ref reader)
             : type.ValueEquals("page"u8) ? ReadView<PageEvent>(ref reader)
@@ -237,9 +236,12 @@ internal static class SegmentEventParser
     }
 
     /// <summary>Reads the filed slots into lazy fields, keeping the first problem found.</summary>
-    private ref struct SlotReader(EventFieldSlots slots)
+    private ref struct SlotReader
     {
-        private EventFieldSlots _slots = slots;
+        // A reference, not a copy: the slots are a few hundred bytes on the caller's stack.
+        private readonly ref EventFieldSlots _slots;
+
+        public SlotReader(ref EventFieldSlots slots) => _slots = ref slots;
 
         public string? Error { get; private set; }
 
