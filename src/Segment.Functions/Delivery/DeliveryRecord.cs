@@ -9,6 +9,15 @@ public sealed record DeliveryRecord
     /// <summary>The event's <c>messageId</c> (empty when it had none).</summary>
     public required string MessageId { get; init; }
 
+    /// <summary>
+    /// A number the host gives each event it accepts for a destination, unique in the process; it tells
+    /// apart events that share (or lack) a <c>messageId</c>, and the records of one event share it.
+    /// </summary>
+    public long Sequence { get; init; }
+
+    /// <summary>The event's type (<c>track</c>, <c>identify</c>, …); empty for input that was not an event.</summary>
+    public string EventType { get; init; } = "";
+
     /// <summary>The latest outcome: delivered, discarded, retry (still pending) or expired.</summary>
     public required DeliveryOutcome Outcome { get; init; }
 
@@ -32,6 +41,12 @@ public sealed record DeliveryRecord
 
     /// <summary>For failures: the HTTP traces of the last attempt; empty for delivered events.</summary>
     public IReadOnlyList<HttpTrace> HttpTraces { get; init; } = [];
+
+    /// <summary>
+    /// The destination name under which input that never became an event (invalid JSON, a missing type, …)
+    /// is recorded, with <see cref="OutcomeReason.BadRequest"/>.
+    /// </summary>
+    public const string RejectedInput = "(rejected input)";
 
     /// <summary>Whether the outcome is final (anything but <see cref="DeliveryOutcome.Retry"/>).</summary>
     public bool IsTerminal => Outcome != DeliveryOutcome.Retry;

@@ -41,8 +41,8 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
         private readonly Lock _gate = new();
         private readonly Queue<DeliveryRecord> _recent = new();
         private readonly Dictionary<OutcomeReason, long> _discarded = [];
-        // Events whose latest record is a retry, so a later record moves them out of "retrying".
-        private readonly HashSet<string> _retrying = new(StringComparer.Ordinal);
+        // Events (by sequence) whose latest record is a retry, so a later record moves them out of "retrying".
+        private readonly HashSet<long> _retrying = [];
         private long _delivered;
         private long _expired;
 
@@ -50,7 +50,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
         {
             lock (_gate)
             {
-                _retrying.Remove(record.MessageId);
+                _retrying.Remove(record.Sequence);
                 switch (record.Outcome)
                 {
                     case DeliveryOutcome.Delivered:
@@ -63,7 +63,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                         _expired++;
                         break;
                     case DeliveryOutcome.Retry:
-                        _retrying.Add(record.MessageId);
+                        _retrying.Add(record.Sequence);
                         break;
                 }
 

@@ -9,7 +9,7 @@ namespace Segment.Functions;
 /// A handler that ignores its cancellation token is abandoned at the timeout: the worker is freed,
 /// the capture is sealed, and whatever the handler does later is not recorded.
 /// </remarks>
-internal sealed class FunctionInvoker<TSettings>
+internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
 {
     private readonly IDestinationFunction<TSettings> _function;
     private readonly TSettings _settings;
@@ -144,6 +144,18 @@ internal sealed class FunctionInvoker<TSettings>
             task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
+}
+
+/// <summary>A function bound to its settings, seen without its settings type (what the host's pipelines hold).</summary>
+internal interface IFunctionInvoker
+{
+    SecretRedactor Redactor { get; }
+
+    bool SupportsBatching { get; }
+
+    ValueTask<InvocationReport> InvokeAsync(SegmentEvent @event, CancellationToken cancellationToken);
+
+    ValueTask<InvocationReport> InvokeBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken);
 }
 
 /// <summary>What one invocation produced: an outcome per event (one for a single event), and its captures.</summary>

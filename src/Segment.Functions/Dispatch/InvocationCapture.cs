@@ -19,6 +19,7 @@ internal sealed class InvocationCapture
     private List<HttpTrace>? _traces;
     private int _logBytes;
     private bool _sealed;
+    private string? _formatted;
 
     public InvocationCapture(InvocationOptions options, SecretRedactor redactor, TimeProvider time)
     {
@@ -109,6 +110,7 @@ internal sealed class InvocationCapture
     }
 
     /// <summary>The logs as text, one line per entry, with a visible mark where they were cut.</summary>
+    /// <remarks>Once sealed, the text is built once and shared (the records of a batch's events all carry it).</remarks>
     public string FormatLogs()
     {
         lock (_gate)
@@ -116,6 +118,11 @@ internal sealed class InvocationCapture
             if (_logs is null && DroppedLogBytes == 0)
             {
                 return "";
+            }
+
+            if (_formatted is not null)
+            {
+                return _formatted;
             }
 
             var text = new StringBuilder();
@@ -129,7 +136,13 @@ internal sealed class InvocationCapture
                 text.Append($"… [logs truncated: {DroppedLogBytes} more bytes over the {_options.MaxLogBytes}-byte limit]\n");
             }
 
-            return text.ToString();
+            var formatted = text.ToString();
+            if (_sealed)
+            {
+                _formatted = formatted;
+            }
+
+            return formatted;
         }
     }
 }

@@ -26,6 +26,9 @@ public enum OutcomeReason
 
     /// <summary>"Unknown Error": any other exception; its type and message are kept. Discarded.</summary>
     UnknownError,
+
+    /// <summary>"Queue Full": the destination already held its queue capacity and the host was set to reject rather than wait. Discarded.</summary>
+    QueueFull,
 }
 
 /// <summary>Display text for <see cref="OutcomeReason"/>.</summary>
@@ -43,6 +46,7 @@ public static class OutcomeReasonExtensions
         OutcomeReason.Retry => "Retry",
         OutcomeReason.Timeout => "Timeout",
         OutcomeReason.UnknownError => "Unknown Error",
+        OutcomeReason.QueueFull => "Queue Full",
         _ => reason.ToString(),
     };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -16,6 +17,12 @@ internal struct LazyObject
     public static LazyObject FromJson(JsonElement source) => new() { _source = source };
 
     public static LazyObject FromValue(JsonObject? value) => new() { _value = value ?? [], _assigned = true };
+
+    /// <summary>The parsed element the bag comes from (undefined when it was absent or set in code).</summary>
+    public readonly JsonElement Source => _source;
+
+    /// <summary>The bag as an object if one was made already (set in code, or read); null while it is still only JSON.</summary>
+    public readonly JsonObject? Materialized => Volatile.Read(ref Unsafe.AsRef(in _value));
 
     public JsonObject Get()
     {

@@ -3,7 +3,20 @@ namespace Segment.Functions.Tests.Delivery;
 public sealed class InMemoryDeliveryStoreTests
 {
     private static DeliveryRecord Record(string id, DeliveryOutcome outcome, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
-        new() { Destination = destination, MessageId = id, Outcome = outcome, Reason = reason, Attempts = 1 };
+        new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), Outcome = outcome, Reason = reason, Attempts = 1 };
+
+    [Test]
+    public void Counts_TwoEventsSharingAMessageId_AreTwoRetrying()
+    {
+        var sut = new InMemoryDeliveryStore();
+
+        sut.Record(Record("same", DeliveryOutcome.Retry, OutcomeReason.Retry) with { Sequence = 1 });
+        sut.Record(Record("same", DeliveryOutcome.Retry, OutcomeReason.Retry) with { Sequence = 2 });
+        Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(2));
+
+        sut.Record(Record("same", DeliveryOutcome.Delivered) with { Sequence = 1 });
+        Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
+    }
 
     [Test]
     public void Counts_AddUpByOutcomeAndReason()

@@ -1,0 +1,54 @@
+namespace Segment.Functions;
+
+/// <summary>
+/// The entry point of the host: hand it Segment events and it routes each to the registered
+/// destinations, which deliver, batch and retry them in the background. Resolve it from DI after
+/// <c>services.AddSegmentFunctions()</c>. Thread-safe.
+/// </summary>
+/// <remarks>
+/// Invalid input is answered with <see cref="SendStatus.Invalid"/> and a reason, never an exception.
+/// The outcome of each event at each destination is then found in the <see cref="IDeliveryStore"/>.
+/// </remarks>
+public interface ISegmentFunctions
+{
+    /// <summary>The names of the registered destinations, in registration order.</summary>
+    IReadOnlyList<string> Destinations { get; }
+
+    /// <summary>Routes a typed event to the destinations its <c>integrations</c> object and their filters allow, and queues it.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue (see <see cref="SegmentFunctionsOptions.FullMode"/>).</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
+    ValueTask<SendResult> SendAsync(SegmentEvent @event, CancellationToken cancellationToken = default);
+
+    /// <summary>Parses one event from UTF-8 JSON (once), then routes and queues it like <see cref="SendAsync(SegmentEvent, CancellationToken)"/>.</summary>
+    /// <param name="utf8Json">One event as UTF-8 JSON.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
+    ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends several typed events; each gets its own result.</summary>
+    /// <param name="events">The events.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
+    ValueTask<BatchSendResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>Parses a JSON array of events and sends each; an invalid item is rejected alone, the others go on.</summary>
+    /// <param name="utf8JsonArray">A JSON array of events as UTF-8.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
+    /// <returns>One result per array item; a single <see cref="SendStatus.Invalid"/> result when the input is not a JSON array.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
+    ValueTask<BatchSendResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default);
+
+    /// <summary>What a destination holds right now.</summary>
+    /// <param name="destination">The destination's name.</param>
+    /// <exception cref="ArgumentException">No destination has that name.</exception>
+    DestinationStatus GetStatus(string destination);
+
+    /// <summary>
+    /// Completes when no destination has an event queued or being handled. Events waiting for a
+    /// retry, and a partly filled batch waiting for its time limit, do not count: with a fake
+    /// <see cref="TimeProvider"/>, advance it to move them on.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    Task WaitForIdleAsync(CancellationToken cancellationToken = default);
+}
