@@ -16,7 +16,7 @@ public sealed class BatchingTests
     {
         for (var i = first; i < first + count; i++)
         {
-            Assert.That((await host.Functions.SendAsync(Events.Track(i))).IsAccepted, Is.True);
+            Assert.That((await host.Functions.SendAsync(TestEvents.Track(i))).IsAccepted, Is.True);
         }
     }
 

@@ -140,7 +140,7 @@ public sealed class RegistrationTests
         await host.StartAsync();
 
         var functions = host.Services.GetRequiredService<ISegmentFunctions>();
-        var result = await functions.SendAsync(Events.Track(1));
+        var result = await functions.SendAsync(TestEvents.Track(1));
         await functions.WaitForIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await host.StopAsync();
 
@@ -173,7 +173,7 @@ public sealed class RegistrationTests
             .AddDestination<ProbeFunction, ProbeSettings>("EU", s => { s.Probe = probe; s.Endpoint = "https://eu.test"; })
             .AddDestination<ProbeFunction, ProbeSettings>("US", s => { s.Probe = probe; s.Endpoint = "https://us.test"; }));
 
-        await host.Functions.SendAsync(Events.Track(1));
+        await host.Functions.SendAsync(TestEvents.Track(1));
         await host.SettleAsync();
 
         Assert.That(probe.SettingsSeen.Select(s => s.Endpoint).Order(), Is.EqualTo(new[] { "https://eu.test", "https://us.test" }));
@@ -195,7 +195,7 @@ public sealed class RegistrationTests
         await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>(
             "Acme", configuration.GetSection("Destinations:Acme")),
             more: services => services.AddSingleton(probe));
-        await host.Functions.SendAsync(Events.Track(1));
+        await host.Functions.SendAsync(TestEvents.Track(1));
         await host.SettleAsync();
 
         var seen = probe.SettingsSeen.Single();

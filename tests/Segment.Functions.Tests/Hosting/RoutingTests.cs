@@ -23,7 +23,7 @@ public sealed class RoutingTests
         Probe a = new(), b = new();
         await using var host = await CreateSut(a, b);
 
-        var result = await host.Functions.SendAsync(Events.Track(1, integrations: integrations));
+        var result = await host.Functions.SendAsync(TestEvents.Track(1, integrations: integrations));
         await host.SettleAsync();
 
         Assert.That((a.Singles.Count, b.Singles.Count), Is.EqualTo((toA ? 1 : 0, toB ? 1 : 0)));
@@ -34,7 +34,7 @@ public sealed class RoutingTests
     [Test]
     public void IntegrationsRule_ReadsABagChangedInCode()
     {
-        var @event = Events.Track(1, integrations: """{"All":true}""");
+        var @event = TestEvents.Track(1, integrations: """{"All":true}""");
         @event.Integrations["Dest A"] = false;
 
         Assert.That(IntegrationsRule.Allows(@event, "Dest A"), Is.False);
@@ -56,8 +56,8 @@ public sealed class RoutingTests
         Probe a = new(), b = new();
         await using var host = await CreateSut(a, b, e => e is TrackEvent { Event: "Order Completed" });
 
-        await host.Functions.SendAsync(Events.Track(1, "Order Completed"));
-        await host.Functions.SendAsync(Events.Track(2, "Page Scrolled"));
+        await host.Functions.SendAsync(TestEvents.Track(1, "Order Completed"));
+        await host.Functions.SendAsync(TestEvents.Track(2, "Page Scrolled"));
         await host.SettleAsync();
 
         Assert.That(a.Singles.Count, Is.EqualTo(2));
@@ -70,7 +70,7 @@ public sealed class RoutingTests
         Probe a = new(), b = new();
         await using var host = await CreateSut(a, b, _ => throw new InvalidOperationException("filter bug"));
 
-        var result = await host.Functions.SendAsync(Events.Track(1));
+        var result = await host.Functions.SendAsync(TestEvents.Track(1));
         await host.SettleAsync();
 
         Assert.That(a.Singles.Count, Is.EqualTo(1));
@@ -104,7 +104,7 @@ public sealed class RoutingTests
     {
         Probe a = new(), b = new();
         await using var host = await CreateSut(a, b);
-        var json = $"[{Events.TrackJson(1)},{{\"type\":\"track\"}},{Events.TrackJson(3)}]";
+        var json = $"[{TestEvents.TrackJson(1)},{{\"type\":\"track\"}},{TestEvents.TrackJson(3)}]";
 
         var result = await host.Functions.SendBatchAsync(Encoding.UTF8.GetBytes(json));
         await host.SettleAsync();
@@ -132,7 +132,7 @@ public sealed class RoutingTests
         Probe a = new(), b = new();
         await using var host = await CreateSut(a, b);
 
-        var result = await host.Functions.SendBatchAsync([Events.Track(1), Events.Track(2)]);
+        var result = await host.Functions.SendBatchAsync([TestEvents.Track(1), TestEvents.Track(2)]);
         await host.SettleAsync();
 
         Assert.That(result.Accepted, Is.EqualTo(2));
