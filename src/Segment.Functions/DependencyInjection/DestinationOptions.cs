@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Http.Resilience;
+
 namespace Segment.Functions;
 
 /// <summary>Per-destination choices beyond its settings.</summary>
@@ -9,4 +11,12 @@ public sealed class DestinationOptions
     /// destination with "Unknown Error". Null lets every event through.
     /// </summary>
     public Func<SegmentEvent, bool>? Filter { get; set; }
+
+    /// <summary>
+    /// Changes the standard resilience handler of this destination's <see cref="HttpClient"/> (retries
+    /// inside one invocation, circuit breaker, timeouts), after the host fitted its total timeout to
+    /// the invocation timeout. Null keeps the host's tuning.
+    /// </summary>
+    /// <example><c>destination.ConfigureResilience = r =&gt; r.Retry.MaxRetryAttempts = 1;</c></example>
+    public Action<HttpStandardResilienceOptions>? ConfigureResilience { get; set; }
 }

@@ -106,8 +106,11 @@ public sealed class SegmentFunctionsBuilder
         // the invocation timeout) outside, and the capture of every attempt inside it.
         Services.AddHttpClient(HttpClientName(name))
             .AddStandardResilienceHandler()
-            .Configure(static (HttpStandardResilienceOptions resilience, IServiceProvider services) =>
-                FitInside(resilience, services.GetRequiredService<IOptions<SegmentFunctionsOptions>>().Value.Invocation.Timeout));
+            .Configure((HttpStandardResilienceOptions resilience, IServiceProvider services) =>
+            {
+                FitInside(resilience, services.GetRequiredService<IOptions<SegmentFunctionsOptions>>().Value.Invocation.Timeout);
+                options.ConfigureResilience?.Invoke(resilience);
+            });
         Services.AddHttpClient(HttpClientName(name)).AddHttpMessageHandler(static () => new CapturingHttpHandler());
 
         Services.AddHealthChecks().Add(new HealthCheckRegistration(

@@ -1,3 +1,5 @@
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace Segment.Functions;
@@ -14,6 +16,10 @@ internal static class OutcomeClassifier
         {
             RetryError retry => new(DeliveryOutcome.Retry, OutcomeReason.Retry, error, RetryAfter: retry.RetryAfter),
             FunctionError known => new(DeliveryOutcome.Discarded, known.Reason, error),
+            // The HttpClient's own resilience pipeline refusing to call a struggling API (open
+            // circuit, rate limiter) says "later", not "never": retried like a RetryError.
+            BrokenCircuitException => new(DeliveryOutcome.Retry, OutcomeReason.Retry, error),
+            RateLimiterRejectedException limited => new(DeliveryOutcome.Retry, OutcomeReason.Retry, error, RetryAfter: limited.RetryAfter),
             // Timeouts that surface from inside the handler (HttpClient.Timeout, the resilience
             // pipeline's total timeout) are timeouts too, and so are retried.
             TimeoutRejectedException or TimeoutException or TaskCanceledException { InnerException: TimeoutException }

@@ -51,6 +51,22 @@ public sealed class OutcomeClassifierTests
     }
 
     [Test]
+    public void FromException_OpenCircuitOfTheHttpClient_IsRetried()
+    {
+        var result = OutcomeClassifier.FromException(new Polly.CircuitBreaker.BrokenCircuitException("The circuit is now open"), Redactor);
+
+        Assert.That((result.Outcome, result.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Retry)));
+    }
+
+    [Test]
+    public void FromException_RateLimiterOfTheHttpClient_IsRetriedAfterItsWait()
+    {
+        var result = OutcomeClassifier.FromException(new Polly.RateLimiting.RateLimiterRejectedException(TimeSpan.FromSeconds(2)), Redactor);
+
+        Assert.That((result.Outcome, result.RetryAfter), Is.EqualTo((DeliveryOutcome.Retry, (TimeSpan?)TimeSpan.FromSeconds(2))));
+    }
+
+    [Test]
     public void FromException_RetryErrorWithRetryAfter_KeepsTheWait()
     {
         var result = OutcomeClassifier.FromException(new RetryError("slow down") { RetryAfter = TimeSpan.FromSeconds(30) }, Redactor);

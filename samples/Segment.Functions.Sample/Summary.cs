@@ -1,0 +1,30 @@
+using Segment.Functions;
+
+namespace Sample;
+
+/// <summary>The delivery summary per destination, like Segment's Event Delivery page.</summary>
+public static class Summary
+{
+    public static void Print(ISegmentFunctions functions, SummaryStore store)
+    {
+        Console.WriteLine($"{"destination",-18} {"delivered",9} {"discarded",9} {"retried",8} {"expired",8} {"p50 ms",8} {"p99 ms",8}");
+        foreach (var destination in functions.Destinations)
+        {
+            var counts = store.Counts(destination);
+            Console.WriteLine($"{destination,-18} {counts.Delivered,9} {counts.DiscardedTotal,9} {store.Retried(destination),8} {counts.Expired,8} {Ms(store.Latency(destination, 50)),8} {Ms(store.Latency(destination, 99)),8}");
+            foreach (var (reason, count) in counts.Discarded.OrderByDescending(d => d.Value))
+            {
+                Console.WriteLine($"{"",-18}   discarded {count} × {reason.ToDisplayText()}");
+            }
+        }
+
+        var rejected = store.Counts(DeliveryRecord.RejectedInput).DiscardedTotal;
+        Console.WriteLine($"{"(rejected input)",-18} {rejected,9} invalid events, answered SendStatus.Invalid and recorded");
+        if (store.Recent(DeliveryRecord.RejectedInput, 1).FirstOrDefault() is { } example)
+        {
+            Console.WriteLine($"{"",-18}   e.g. {example.Error?.Message}");
+        }
+    }
+
+    private static string Ms(double? value) => value is { } ms ? ms.ToString("0") : "-";
+}
