@@ -10,8 +10,11 @@ public sealed class BatchingOptions
     /// <value>20. At most <see cref="Limit"/> (400).</value>
     public int MaxSize { get; set; } = 20;
 
-    /// <summary>A batch is sent this long after its first event arrived, however full it is.</summary>
-    /// <value>10 seconds.</value>
+    /// <summary>
+    /// A batch is sent at most this long after it started forming (when the destination took its
+    /// first event off the queue), however full it is.
+    /// </summary>
+    /// <value>10 seconds; at most 1 hour.</value>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

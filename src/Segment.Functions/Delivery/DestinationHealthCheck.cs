@@ -22,6 +22,11 @@ internal sealed class DestinationHealthCheck(SegmentFunctionsHost host, string d
             ["waitingForRetry"] = status.WaitingForRetry,
         };
 
+        if (pipeline.ReaderFailure is { } failure)
+        {
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, "The destination stopped reading its queue after an unexpected error.", failure, data));
+        }
+
         if (attempts < options.MinimumAttempts)
         {
             return Task.FromResult(HealthCheckResult.Healthy($"{attempts} recent attempt(s), too few to judge.", data));

@@ -12,14 +12,14 @@ internal sealed class SegmentFunctionsOptionsValidator : IValidateOptions<Segmen
         Check(failures, options.QueueCapacity is >= 1 and <= 10_000_000, $"SegmentFunctionsOptions.QueueCapacity must be between 1 and 10,000,000 (was {options.QueueCapacity}).");
         Check(failures, Enum.IsDefined(options.FullMode), $"SegmentFunctionsOptions.FullMode must be Wait or Reject (was {options.FullMode}).");
         Check(failures, options.MaxConcurrency is >= 1 and <= 1024, $"SegmentFunctionsOptions.MaxConcurrency must be between 1 and 1,024 (was {options.MaxConcurrency}).");
-        Check(failures, options.ShutdownTimeout >= TimeSpan.Zero, $"SegmentFunctionsOptions.ShutdownTimeout must not be negative (was {options.ShutdownTimeout}).");
+        Check(failures, options.ShutdownTimeout >= TimeSpan.Zero && options.ShutdownTimeout <= TimeSpan.FromDays(1), $"SegmentFunctionsOptions.ShutdownTimeout must be between zero and 1 day (was {options.ShutdownTimeout}).");
         Check(failures, options.DeliveryRecordsPerDestination >= 1, $"SegmentFunctionsOptions.DeliveryRecordsPerDestination must be at least 1 (was {options.DeliveryRecordsPerDestination}).");
 
         if (Check(failures, options.Batching is not null, "SegmentFunctionsOptions.Batching must not be null."))
         {
             var batching = options.Batching!;
             Check(failures, batching.MaxSize is >= 1 and <= BatchingOptions.Limit, $"SegmentFunctionsOptions.Batching.MaxSize must be between 1 and {BatchingOptions.Limit} (was {batching.MaxSize}).");
-            Check(failures, batching.MaxWait > TimeSpan.Zero, $"SegmentFunctionsOptions.Batching.MaxWait must be more than zero (was {batching.MaxWait}).");
+            Check(failures, batching.MaxWait > TimeSpan.Zero && batching.MaxWait <= TimeSpan.FromHours(1), $"SegmentFunctionsOptions.Batching.MaxWait must be more than zero and at most 1 hour (was {batching.MaxWait}).");
             Check(failures, batching.LowVolumeEventsPerSecond >= 0 && double.IsFinite(batching.LowVolumeEventsPerSecond), $"SegmentFunctionsOptions.Batching.LowVolumeEventsPerSecond must be zero or more (was {batching.LowVolumeEventsPerSecond}).");
         }
 

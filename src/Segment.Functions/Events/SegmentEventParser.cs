@@ -31,27 +31,45 @@ internal static class SegmentEventParser
     /// <summary>Parses a JSON array of events; one result per item, in order.</summary>
     public static IReadOnlyList<EventParseResult> ParseArray(ReadOnlySpan<byte> utf8Json, EventParseOptions options)
     {
-        // The array adds one level of nesting above each event.
-        if (!TryParseJson(SkipByteOrderMark(utf8Json), options.MaxDepth + 1, out var root, out var error))
+        utf8Json = SkipByteOrderMark(utf8Json);
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
         {
-            throw new InvalidEventPayload(error);
+            throw new InvalidEventPayload("Event is not valid UTF-8.");
         }
 
-        if (root.ValueKind != JsonValueKind.Array)
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(utf8Json.Length, 1));
+        try
         {
-            throw new InvalidEventPayload($"A batch must be a JSON array of events, not {Describe(root.ValueKind)}.");
-        }
+            utf8Json.CopyTo(rented);
+            // The array adds one level of nesting above each event.
+            using var document = JsonDocument.Parse(rented.AsMemory(0, utf8Json.Length), new JsonDocumentOptions { MaxDepth = options.MaxDepth + 1 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidEventPayload($"A batch must be a JSON array of events, not {Describe(root.ValueKind)}.");
+            }
 
-        var results = new List<EventParseResult>(root.GetArrayLength());
-        foreach (var item in root.EnumerateArray())
+            var results = new List<EventParseResult>(root.GetArrayLength());
+            foreach (var item in root.EnumerateArray())
+            {
+                var size = JsonMarshal.GetRawUtf8Value(item).Length;
+                // Each event owns a copy of its own bytes only: one that waits hours for a retry
+                // does not keep the whole request alive.
+                results.Add(size > options.MaxEventBytes
+                    ? EventParseResult.Failure($"Event is {size} bytes, over the limit of {options.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).")
+                    : FromElement(item.Clone()));
+            }
+
+            return results;
+        }
+        catch (JsonException e)
         {
-            var size = JsonMarshal.GetRawUtf8Value(item).Length;
-            results.Add(size > options.MaxEventBytes
-                ? EventParseResult.Failure($"Event is {size} bytes, over the limit of {options.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).")
-                : FromElement(item));
+            throw new InvalidEventPayload($"Event is not valid JSON: {e.Message}");
         }
-
-        return results;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public static EventParseResult FromElement(JsonElement root)

@@ -3,6 +3,11 @@ using System.Diagnostics;
 namespace Segment.Functions;
 
 /// <summary>Running invocations and turning their outcomes into delivery records, retries and metrics.</summary>
+/// <remarks>
+/// Per event, the bookkeeping runs in one order whatever happens: in-flight count down, room given
+/// back (final outcomes only), busy count down last, so <see cref="ISegmentFunctions.WaitForIdleAsync"/>
+/// never returns while another count still includes the event.
+/// </remarks>
 internal sealed partial class DestinationPipeline
 {
     internal async Task RunSingleAsync(PendingEvent item)
@@ -10,32 +15,34 @@ internal sealed partial class DestinationPipeline
         try
         {
             Begin(item);
-            using var activity = StartActivity(1);
-            InvocationReport report;
+            EventOutcome outcome;
+            InvocationCapture? capture = null;
+            var activity = StartActivity(1);
             try
             {
-                report = await _invoker.InvokeAsync(item.Event, _abort.Token).ConfigureAwait(false);
+                var report = await _invoker.InvokeAsync(item.Event, _abort.Token).ConfigureAwait(false);
+                _telemetry.Invocation(Name, 1, report.Duration);
+                (outcome, capture) = (report.Outcome, report.Capture);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
                 // The stop deadline passed mid-invocation: the event stays pending.
+                activity?.Dispose();
+                _inFlight.Remove();
                 _busy.Remove();
                 return;
             }
             catch (Exception exception)
             {
                 // The invoker maps every handler failure to an outcome; this is a last guard so the event is never lost.
-                Complete(item, OutcomeClassifier.FromException(exception, _invoker.Redactor), null);
-                return;
+                outcome = OutcomeClassifier.FromException(exception, _invoker.Redactor);
             }
 
-            _telemetry.Invocation(Name, 1, report.Duration);
-            activity?.SetTag("segment.outcome", report.Outcome.Outcome.ToString());
-            Complete(item, report.Outcome, report.Capture);
+            EndActivity(activity, outcome.Outcome == DeliveryOutcome.Delivered ? 0 : 1);
+            Complete(item, outcome, capture);
         }
         finally
         {
-            _inFlight.Remove();
             _slots.Release();
         }
     }
@@ -52,38 +59,36 @@ internal sealed partial class DestinationPipeline
             }
 
             _telemetry.Batch(Name, batch.Count);
-            using var activity = StartActivity(batch.Count);
-            InvocationReport report;
+            var activity = StartActivity(batch.Count);
+            IReadOnlyList<EventOutcome> outcomes;
+            InvocationCapture? capture = null;
             try
             {
-                report = await _invoker.InvokeBatchAsync(events, _abort.Token).ConfigureAwait(false);
+                var report = await _invoker.InvokeBatchAsync(events, _abort.Token).ConfigureAwait(false);
+                _telemetry.Invocation(Name, batch.Count, report.Duration);
+                (outcomes, capture) = (report.Outcomes, report.Capture);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
+                activity?.Dispose();
+                _inFlight.Remove(batch.Count);
                 _busy.Remove(batch.Count);
                 return;
             }
             catch (Exception exception)
             {
-                var outcome = OutcomeClassifier.FromException(exception, _invoker.Redactor);
-                foreach (var item in batch)
-                {
-                    Complete(item, outcome, null);
-                }
-
-                return;
+                outcomes = Enumerable.Repeat(OutcomeClassifier.FromException(exception, _invoker.Redactor), batch.Count).ToArray();
             }
 
-            _telemetry.Invocation(Name, batch.Count, report.Duration);
+            EndActivity(activity, outcomes.Count(o => o.Outcome != DeliveryOutcome.Delivered));
             // Each event keeps its own record; only those whose status failed are retried.
             for (var i = 0; i < batch.Count; i++)
             {
-                Complete(batch[i], report.Outcomes[i], report.Capture);
+                Complete(batch[i], outcomes[i], capture);
             }
         }
         finally
         {
-            _inFlight.Remove(batch.Count);
             _slots.Release();
         }
     }
@@ -91,20 +96,24 @@ internal sealed partial class DestinationPipeline
     /// <summary>Records an event rejected at intake because this destination was full.</summary>
     internal void RecordQueueFull(SegmentEvent @event)
     {
-        Log.QueueFull(_logger, Name, _options.QueueCapacity);
-        _telemetry.Rejected(Name, "queue_full");
+        // Under overload every send lands here: one warning a second is enough to say so.
         var now = _time.GetUtcNow();
-        var outcome = new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.QueueFull, new ErrorInfo("QueueFull",
-            $"Destination \"{Name}\" already holds {_options.QueueCapacity} events (SegmentFunctionsOptions.QueueCapacity) and FullMode is Reject."));
-        Store(NewRecord(@event, PendingEvent.NextSequence(), outcome, DeliveryOutcome.Discarded, attempts: 0, now, now, capture: null));
+        if (now - new DateTimeOffset(Interlocked.Read(ref _queueFullLoggedTicks), TimeSpan.Zero) >= TimeSpan.FromSeconds(1))
+        {
+            Interlocked.Exchange(ref _queueFullLoggedTicks, now.UtcTicks);
+            Log.Safely(() => Log.QueueFull(_logger, Name, _options.QueueCapacity));
+        }
+
+        _telemetry.Rejected(Name, "queue_full");
+        Store(NewRecord(@event, PendingEvent.NextSequence(), _queueFullOutcome, DeliveryOutcome.Discarded, attempts: 0, now, now, capture: null));
     }
 
-    /// <summary>Records an event whose destination filter threw: it is discarded for this destination.</summary>
+    /// <summary>Records an event whose destination filter threw: it is discarded for this destination as an Unknown Error.</summary>
     internal void RecordFilterFailure(SegmentEvent @event, Exception exception)
     {
         var now = _time.GetUtcNow();
-        var outcome = OutcomeClassifier.FromException(exception, _invoker.Redactor);
-        outcome = outcome with { Error = outcome.Error! with { Message = $"The destination filter threw: {outcome.Error.Message}" } };
+        var error = OutcomeClassifier.FromException(exception, _invoker.Redactor).Error!;
+        var outcome = new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.UnknownError, error with { Message = $"The destination filter threw: {error.Message}" });
         _telemetry.Outcome(Name, outcome, expired: false);
         Store(NewRecord(@event, PendingEvent.NextSequence(), outcome, DeliveryOutcome.Discarded, attempts: 0, now, now, capture: null));
     }
@@ -125,8 +134,55 @@ internal sealed partial class DestinationPipeline
         return activity;
     }
 
-    // One attempt of one event ended: record it, then retry, expire or finish it.
+    private static void EndActivity(Activity? activity, int failed)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("segment.outcome", failed == 0 ? "Delivered" : "Failed");
+        activity.SetTag("segment.failed_events", failed);
+        if (failed > 0)
+        {
+            activity.SetStatus(ActivityStatusCode.Error);
+        }
+
+        activity.Dispose();
+    }
+
+    // One attempt of one event ended: record it, then retry, expire or finish it. Never throws, and
+    // whatever fails inside, the event's counts are settled (see the class remarks).
     private void Complete(PendingEvent item, EventOutcome outcome, InvocationCapture? capture)
+    {
+        var final = true;
+        try
+        {
+            final = Settle(item, outcome, capture);
+        }
+        catch (Exception exception)
+        {
+            // A logger or metrics listener that throws must not lose the event: it ends as an Unknown Error.
+            var error = new ErrorInfo(exception.GetType().FullName ?? exception.GetType().Name, _invoker.Redactor.Redact($"Recording the outcome failed: {exception.Message}"));
+            var now = _time.GetUtcNow();
+            Store(NewRecord(item.Event, item.Sequence, new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.UnknownError, error), DeliveryOutcome.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
+            Log.Safely(() => Log.CompleteFailed(_logger, Name, exception));
+        }
+        finally
+        {
+            _inFlight.Remove();
+            if (final)
+            {
+                // Final: give back the room the event held.
+                _room.Release();
+            }
+
+            _busy.Remove();
+        }
+    }
+
+    /// <returns>False when the event was scheduled for another attempt.</returns>
+    private bool Settle(PendingEvent item, EventOutcome outcome, InvocationCapture? capture)
     {
         _health.Add(FailureWindow.IsFailure(outcome));
         var now = _time.GetUtcNow();
@@ -136,30 +192,25 @@ internal sealed partial class DestinationPipeline
             {
                 _telemetry.Outcome(Name, outcome, expired: false);
                 Store(NewRecord(item.Event, item.Sequence, outcome, DeliveryOutcome.Retry, item.Attempts, item.FirstAttemptAt, now, capture));
-                // Scheduled after the record, so an attempt that is due at once cannot be recorded before this one.
+                // Last, after the record, so an attempt that is due at once cannot be recorded before this one.
                 _retries.Schedule(item, next);
-                _busy.Remove();
-                return;
+                return false;
             }
 
             Log.Expired(_logger, Name, item.Attempts, outcome.Reason.ToDisplayText());
             _telemetry.Outcome(Name, outcome, expired: true);
             Store(NewRecord(item.Event, item.Sequence, outcome, DeliveryOutcome.Expired, item.Attempts, item.FirstAttemptAt, now, capture));
+            return true;
         }
-        else
+
+        if (outcome.Outcome == DeliveryOutcome.Discarded)
         {
-            if (outcome.Outcome == DeliveryOutcome.Discarded)
-            {
-                Log.Discarded(_logger, Name, outcome.Reason.ToDisplayText());
-            }
-
-            _telemetry.Outcome(Name, outcome, expired: false);
-            Store(NewRecord(item.Event, item.Sequence, outcome, outcome.Outcome, item.Attempts, item.FirstAttemptAt, now, capture));
+            Log.Discarded(_logger, Name, outcome.Reason.ToDisplayText());
         }
 
-        // Final: give back the room the event held.
-        _room.Release();
-        _busy.Remove();
+        _telemetry.Outcome(Name, outcome, expired: false);
+        Store(NewRecord(item.Event, item.Sequence, outcome, outcome.Outcome, item.Attempts, item.FirstAttemptAt, now, capture));
+        return true;
     }
 
     private DeliveryRecord NewRecord(SegmentEvent @event, long sequence, EventOutcome outcome, DeliveryOutcome recorded, int attempts, DateTimeOffset first, DateTimeOffset last, InvocationCapture? capture)
@@ -192,7 +243,7 @@ internal sealed partial class DestinationPipeline
         }
         catch (Exception exception)
         {
-            Log.RecordFailed(_logger, Name, exception);
+            Log.Safely(() => Log.RecordFailed(_logger, Name, exception));
         }
     }
 }

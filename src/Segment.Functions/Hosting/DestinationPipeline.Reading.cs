@@ -20,6 +20,12 @@ internal sealed partial class DestinationPipeline
         {
             // The stop deadline passed: what is left stays pending and is reported by StopAsync.
         }
+        catch (Exception exception)
+        {
+            // A bug, not a state to recover from: say so loudly and keep the events counted as pending.
+            ReaderFailure = exception;
+            Log.ReaderFailed(_logger, Name, exception);
+        }
 
         // Wait for running invocations; at the deadline they are cancelled and end at once.
         await _inFlight.WhenIdle().ConfigureAwait(false);
@@ -63,7 +69,6 @@ internal sealed partial class DestinationPipeline
                 await WaitForMoreAsync(batch).ConfigureAwait(false);
             }
 
-            Volatile.Write(ref _forming, 0);
             if (batch.Count == 1)
             {
                 await DispatchAsync(batch[0]).ConfigureAwait(false);
@@ -82,8 +87,6 @@ internal sealed partial class DestinationPipeline
             _rate.Record();
             batch.Add(item);
         }
-
-        Volatile.Write(ref _forming, batch.Count);
     }
 
     // Waits until the batch is full, its time limit passes, or the queue completes (the host stops).

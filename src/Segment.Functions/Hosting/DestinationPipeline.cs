@@ -37,8 +37,10 @@ internal sealed partial class DestinationPipeline : IDisposable
     private readonly ArrivalRate _rate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly EventOutcome _queueFullOutcome;
     private Task? _reader;
-    private int _forming;
+    private Task<int>? _stop;
+    private long _queueFullLoggedTicks;
     private readonly Lock _parkGate = new();
     private int _parked;
     private bool _timeUp;
@@ -69,6 +71,8 @@ internal sealed partial class DestinationPipeline : IDisposable
         _retries = new RetryScheduler<PendingEvent>(time, OnRetryDue);
         _health = new FailureWindow(options.Health.Window);
         _rate = new ArrivalRate(time);
+        _queueFullOutcome = new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.QueueFull, new ErrorInfo("QueueFull",
+            $"Destination \"{name}\" already holds {options.QueueCapacity} events (SegmentFunctionsOptions.QueueCapacity) and FullMode is Reject."));
     }
 
     public string Name { get; }
@@ -88,6 +92,9 @@ internal sealed partial class DestinationPipeline : IDisposable
 
     /// <summary>Attempts in the health window, and how many of them failed.</summary>
     public (int Attempts, int Failures) Health => _health.Snapshot();
+
+    /// <summary>Set when the reading loop died of an unexpected error (a bug): the health check reports it.</summary>
+    public Exception? ReaderFailure { get; private set; }
 
     /// <summary>Whether the event's <c>integrations</c> object and this destination's filter let it through.</summary>
     /// <exception cref="Exception">Whatever the filter threw.</exception>
@@ -123,7 +130,16 @@ internal sealed partial class DestinationPipeline : IDisposable
     /// <paramref name="deadline"/> is cancelled, then cancels what is still running.
     /// </summary>
     /// <returns>How many events were left without a final outcome.</returns>
-    public async Task<int> StopAsync(CancellationToken deadline)
+    /// <remarks>A second call returns the first call's task.</remarks>
+    public Task<int> StopAsync(CancellationToken deadline)
+    {
+        lock (_parkGate)
+        {
+            return _stop ??= StopOnceAsync(deadline);
+        }
+    }
+
+    private async Task<int> StopOnceAsync(CancellationToken deadline)
     {
         _stopping.Cancel();
         _queue.Writer.TryComplete();
@@ -136,6 +152,8 @@ internal sealed partial class DestinationPipeline : IDisposable
         }
 
         _retries.Dispose();
+        // What is left will not move any more: waiters for idle must not wait for it.
+        _busy.Reset();
         var status = Status;
         if (status.Pending > 0)
         {
@@ -164,9 +182,9 @@ internal sealed partial class DestinationPipeline : IDisposable
         {
             await _room.WaitAsync(linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return SendStatus.Stopped;
+            return cancellationToken.IsCancellationRequested ? SendStatus.Cancelled : SendStatus.Stopped;
         }
 
         return Write(@event);

@@ -6,8 +6,11 @@ namespace Segment.Functions;
 /// <c>services.AddSegmentFunctions()</c>. Thread-safe.
 /// </summary>
 /// <remarks>
-/// Invalid input is answered with <see cref="SendStatus.Invalid"/> and a reason, never an exception.
+/// Invalid input is answered with <see cref="SendStatus.Invalid"/> and a reason, and a cancelled wait
+/// for room with <see cref="SendStatus.Cancelled"/>: the methods throw only for a null argument.
 /// The outcome of each event at each destination is then found in the <see cref="IDeliveryStore"/>.
+/// Events are delivered while the host runs (its hosted service starts with the application);
+/// events sent before it starts wait in the queues.
 /// </remarks>
 public interface ISegmentFunctions
 {
@@ -16,27 +19,23 @@ public interface ISegmentFunctions
 
     /// <summary>Routes a typed event to the destinations its <c>integrations</c> object and their filters allow, and queues it.</summary>
     /// <param name="event">The event.</param>
-    /// <param name="cancellationToken">Stops waiting for room in a full queue (see <see cref="SegmentFunctionsOptions.FullMode"/>).</param>
-    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue (see <see cref="SegmentFunctionsOptions.FullMode"/>); the answer is then <see cref="SendStatus.Cancelled"/>.</param>
     ValueTask<SendResult> SendAsync(SegmentEvent @event, CancellationToken cancellationToken = default);
 
     /// <summary>Parses one event from UTF-8 JSON (once), then routes and queues it like <see cref="SendAsync(SegmentEvent, CancellationToken)"/>.</summary>
     /// <param name="utf8Json">One event as UTF-8 JSON.</param>
     /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
-    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
     ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default);
 
     /// <summary>Sends several typed events; each gets its own result.</summary>
     /// <param name="events">The events.</param>
-    /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
-    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue; the event being sent and those after it are answered <see cref="SendStatus.Cancelled"/>.</param>
     ValueTask<BatchSendResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>Parses a JSON array of events and sends each; an invalid item is rejected alone, the others go on.</summary>
     /// <param name="utf8JsonArray">A JSON array of events as UTF-8.</param>
-    /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue; the event being sent and those after it are answered <see cref="SendStatus.Cancelled"/>.</param>
     /// <returns>One result per array item; a single <see cref="SendStatus.Invalid"/> result when the input is not a JSON array.</returns>
-    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
     ValueTask<BatchSendResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default);
 
     /// <summary>What a destination holds right now.</summary>

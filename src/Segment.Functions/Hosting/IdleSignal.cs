@@ -41,6 +41,16 @@ internal sealed class IdleSignal
         }
     }
 
+    /// <summary>Sets the count to zero (when the work it counted will never be done, e.g. after a stop).</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _count, 0);
+            _idle.TrySetResult();
+        }
+    }
+
     /// <summary>A task that completes the next time the count is zero (at once if it is zero now).</summary>
     public Task WhenIdle()
     {

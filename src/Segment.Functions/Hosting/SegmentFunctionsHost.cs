@@ -19,6 +19,7 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private int _state; // 0 created, 1 started, 2 stopping or stopped
+    private Task<int>? _stop;
 
     public SegmentFunctionsHost(
         DestinationRegistry registry,
@@ -67,7 +68,10 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         var results = new List<SendResult>();
         foreach (var @event in events)
         {
-            results.Add(@event is null ? Reject("The batch holds a null event.") : await RouteAsync(@event, cancellationToken).ConfigureAwait(false));
+            results.Add(
+                cancellationToken.IsCancellationRequested ? Cancelled(0)
+                : @event is null ? Reject("The batch holds a null event.")
+                : await RouteAsync(@event, cancellationToken).ConfigureAwait(false));
         }
 
         return new BatchSendResult(results);
@@ -88,8 +92,8 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         var results = new SendResult[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            results[i] = items[i].Event is { } @event
-                ? await RouteAsync(@event, cancellationToken).ConfigureAwait(false)
+            results[i] = cancellationToken.IsCancellationRequested ? Cancelled(0)
+                : items[i].Event is { } @event ? await RouteAsync(@event, cancellationToken).ConfigureAwait(false)
                 : Reject($"Event [{i}]: {items[i].Error}");
         }
 
@@ -153,32 +157,62 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
 
     /// <summary>Stops intake, drains every destination until the shutdown timeout (or the token), and reports what is left.</summary>
     /// <returns>How many events were left pending, over all destinations.</returns>
-    internal async Task<int> StopAsync(CancellationToken cancellationToken)
+    /// <remarks>A second call (the hosted service and the application both stopping) gets the first call's task.</remarks>
+    internal Task<int> StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _state, 2) == 2)
+        lock (_pipelines)
         {
-            return 0;
+            Volatile.Write(ref _state, 2);
+            return _stop ??= StopOnceAsync(cancellationToken);
         }
+    }
 
+    private async Task<int> StopOnceAsync(CancellationToken cancellationToken)
+    {
         Log.Stopping(_logger, _options.ShutdownTimeout);
         // The deadline runs on the TimeProvider like every other wait; the host's own stop token can cut it short.
         using var deadline = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
-        var left = await Task.WhenAll(_pipelines.Select(p => p.StopAsync(deadline.Token))).ConfigureAwait(false);
+        var left = await Task.WhenAll(_pipelines.Select(p => StopOneAsync(p, deadline.Token))).ConfigureAwait(false);
         Log.Stopped(_logger);
         return left.Sum();
     }
 
+    // One destination failing to stop must not keep the others from stopping and reporting.
+    private async Task<int> StopOneAsync(DestinationPipeline pipeline, CancellationToken deadline)
+    {
+        try
+        {
+            return await pipeline.StopAsync(deadline).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.StopFailed(_logger, pipeline.Name, exception);
+            return pipeline.Status.Pending;
+        }
+    }
+
     public void Dispose()
     {
-        foreach (var pipeline in _pipelines)
+        for (var i = 0; i < _pipelines.Length; i++)
         {
-            pipeline.Dispose();
-        }
-
-        foreach (var bound in _bound)
-        {
-            (bound.Function as IDisposable)?.Dispose();
+            _pipelines[i].Dispose();
+            try
+            {
+                switch (_bound[i].Function)
+                {
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                    case IAsyncDisposable asyncDisposable:
+                        asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                        break;
+                }
+            }
+            catch (Exception exception)
+            {
+                Log.DisposeFailed(_logger, _pipelines[i].Name, exception);
+            }
         }
     }
 
@@ -218,6 +252,8 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
                 case SendStatus.QueueFull:
                     (full ??= []).Add(pipeline.Name);
                     break;
+                case SendStatus.Cancelled:
+                    return Cancelled(routed);
                 default:
                     _telemetry.Rejected(pipeline.Name, "stopped");
                     return new SendResult(SendStatus.Stopped, routed, "The Segment.Functions host is stopping or stopped.");
@@ -229,10 +265,13 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
             : new SendResult(SendStatus.QueueFull, routed, $"Full (QueueCapacity {_options.QueueCapacity}, FullMode Reject): {string.Join(", ", full)}.");
     }
 
+    private static SendResult Cancelled(int routed) =>
+        new(SendStatus.Cancelled, routed, $"Cancelled while waiting for room; {routed} destination(s) had already taken the event.");
+
     // Input that never became an event is recorded too, under its own name, so nothing disappears silently.
     private SendResult Reject(string error)
     {
-        Log.RejectedInput(_logger, error);
+        Log.Safely(() => Log.RejectedInput(_logger, error));
         _telemetry.Rejected(null, "invalid");
         var now = _time.GetUtcNow();
         try
@@ -251,7 +290,7 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         }
         catch (Exception exception)
         {
-            Log.RecordFailed(_logger, DeliveryRecord.RejectedInput, exception);
+            Log.Safely(() => Log.RecordFailed(_logger, DeliveryRecord.RejectedInput, exception));
         }
 
         return new SendResult(SendStatus.Invalid, 0, error);

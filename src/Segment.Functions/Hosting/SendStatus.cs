@@ -16,6 +16,16 @@ public enum SendStatus
     /// </summary>
     QueueFull,
 
-    /// <summary>The host is stopping or stopped; nothing was queued.</summary>
+    /// <summary>
+    /// The host is stopping or stopped: the event was queued for no more destinations
+    /// (<see cref="SendResult.Routed"/> says how many had already taken it).
+    /// </summary>
     Stopped,
+
+    /// <summary>
+    /// The caller's token was cancelled while waiting for room (<see cref="QueueFullMode.Wait"/>);
+    /// <see cref="SendResult.Routed"/> says how many destinations had already taken the event, and
+    /// those deliver it. Sending it again would deliver it twice there.
+    /// </summary>
+    Cancelled,
 }

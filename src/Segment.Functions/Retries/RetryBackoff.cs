@@ -39,7 +39,8 @@ internal sealed class RetryBackoff
             wait = minimum;
         }
 
-        var next = now + wait;
-        return next - firstAttempt <= _options.RetryWindow ? next : null;
+        // Compared as durations before adding, so a huge Retry-After expires the event instead of overflowing the date.
+        var left = _options.RetryWindow - (now - firstAttempt);
+        return wait <= left ? now + wait : null;
     }
 }

@@ -35,9 +35,14 @@ public sealed class RetryOptions
             throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "RetryOptions.MaxDelay must be at least RetryOptions.InitialDelay.");
         }
 
-        if (RetryWindow <= TimeSpan.Zero)
+        if (MaxDelay > TimeSpan.FromDays(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(RetryWindow), RetryWindow, "RetryOptions.RetryWindow must be more than zero.");
+            throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "RetryOptions.MaxDelay must be at most 1 day.");
+        }
+
+        if (RetryWindow <= TimeSpan.Zero || RetryWindow > TimeSpan.FromDays(30))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryWindow), RetryWindow, "RetryOptions.RetryWindow must be more than zero and at most 30 days.");
         }
 
         Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);

@@ -8,6 +8,7 @@ namespace Segment.Functions;
 internal sealed class RetryScheduler<T> : IDisposable
     where T : class
 {
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
     private readonly TimeProvider _time;
     private readonly Action<T> _due;
     private readonly Lock _gate = new();
@@ -57,21 +58,6 @@ internal sealed class RetryScheduler<T> : IDisposable
         _due(item);
     }
 
-    /// <summary>Takes every waiting event out (when the host stops), earliest first.</summary>
-    public List<T> Drain()
-    {
-        lock (_gate)
-        {
-            var items = new List<T>(_waiting.Count);
-            while (_waiting.TryDequeue(out var item, out _))
-            {
-                items.Add(item);
-            }
-
-            return items;
-        }
-    }
-
     public void Dispose()
     {
         lock (_gate)
@@ -110,10 +96,13 @@ internal sealed class RetryScheduler<T> : IDisposable
     }
 
     // Called under the lock, only for a time in the future, so a timer that fires at once cannot re-enter.
+    // A far time is reached in steps of at most a day (timers take at most ~49 days): the timer fires,
+    // finds nothing due, and arms again.
     private void Arm(DateTimeOffset at)
     {
-        _armedFor = at;
         var wait = at - _time.GetUtcNow();
-        _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromTicks(1), Timeout.InfiniteTimeSpan);
+        wait = wait <= TimeSpan.Zero ? TimeSpan.FromTicks(1) : wait > MaxTimerWait ? MaxTimerWait : wait;
+        _armedFor = _time.GetUtcNow() + wait;
+        _timer.Change(wait, Timeout.InfiniteTimeSpan);
     }
 }

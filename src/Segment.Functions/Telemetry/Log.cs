@@ -5,6 +5,22 @@ namespace Segment.Functions;
 /// <summary>The host's own log lines (source-generated). Never given event content or settings.</summary>
 internal static partial class Log
 {
+    /// <summary>
+    /// Writes a line where a throwing logger must not change what happens (intake, failure paths):
+    /// the line is dropped instead.
+    /// </summary>
+    public static void Safely(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception)
+        {
+            // The logger itself failed; there is nowhere left to report that.
+        }
+    }
+
     [LoggerMessage(1, LogLevel.Information, "Segment.Functions host starting {Count} destination(s): {Destinations}")]
     public static partial void Starting(ILogger logger, int count, string destinations);
 
@@ -31,4 +47,16 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "Segment.Functions host stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(10, LogLevel.Error, "Destination {Destination} failed while recording an outcome; the event is recorded as an Unknown Error")]
+    public static partial void CompleteFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Critical, "Destination {Destination} stopped reading its queue after an unexpected error; its events stay pending and its health check reports unhealthy")]
+    public static partial void ReaderFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Error, "Destination {Destination} failed to stop cleanly")]
+    public static partial void StopFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "Disposing the function of destination {Destination} failed")]
+    public static partial void DisposeFailed(ILogger logger, string destination, Exception exception);
 }

@@ -104,7 +104,80 @@ public sealed class LifecycleTests
         var waiting = host.Functions.SendAsync(TestEvents.Track(1), cancel.Token).AsTask();
         cancel.Cancel();
 
-        Assert.That(async () => await waiting, Throws.InstanceOf<OperationCanceledException>());
+        var result = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That((result.Status, result.Routed), Is.EqualTo((SendStatus.Cancelled, 0)));
+    }
+
+    [Test]
+    public async Task BackPressure_CancelledAfterAnotherDestinationTookIt_SaysHowManyDid()
+    {
+        var probe = new Probe { Handle = static (_, _, _) => new TaskCompletionSource().Task };
+        var store = new RecordingStore();
+        await using var host = await TestHost.StartAsync(
+            o => { o.QueueCapacity = 1; o.Invocation.Timeout = TimeSpan.FromMinutes(1); o.ShutdownTimeout = TimeSpan.Zero; },
+            b => b
+                .AddDestination<ProbeFunction, ProbeSettings>("Free", _ => { })
+                .AddDestination<ProbeFunction, ProbeSettings>("Full", s => s.Probe = probe),
+            services => services.AddSingleton<IDeliveryStore>(store));
+        await host.Functions.SendAsync(TestEvents.Track(0));
+        await store.WhenTerminal("Free", 1);
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = host.Functions.SendAsync(TestEvents.Track(1), cancel.Token).AsTask();
+        cancel.Cancel();
+
+        var result = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That((result.Status, result.Routed), Is.EqualTo((SendStatus.Cancelled, 1)));
+        await store.WhenTerminal("Free", 2);
+        Assert.That(store.Counts("Free").Delivered, Is.EqualTo(2), "the destination that took it delivers it");
+    }
+
+    [Test]
+    public async Task SendBatchAsync_Cancelled_AnswersCancelledForTheRest()
+    {
+        var probe = new Probe { Handle = static (_, _, _) => new TaskCompletionSource().Task };
+        await using var host = await TestHost.StartAsync(
+            o => { o.QueueCapacity = 1; o.Invocation.Timeout = TimeSpan.FromMinutes(1); o.ShutdownTimeout = TimeSpan.Zero; },
+            b => b.AddDestination<ProbeFunction, ProbeSettings>("Full", s => s.Probe = probe));
+        using var cancel = new CancellationTokenSource();
+
+        var sending = host.Functions.SendBatchAsync([TestEvents.Track(0), TestEvents.Track(1), TestEvents.Track(2)], cancel.Token).AsTask();
+        await probe.Called.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        cancel.Cancel();
+
+        var result = await sending.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(result.Results.Select(r => r.Status), Is.EqualTo(new[] { SendStatus.Accepted, SendStatus.Cancelled, SendStatus.Cancelled }));
+    }
+
+    [Test]
+    public async Task Stop_LeavingEventsPending_DoesNotLeaveWaitForIdleHanging()
+    {
+        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe.Handle = static (_, _, _) => throw new RetryError("down")));
+        await host.Functions.SendAsync(TestEvents.Track(0));
+        await host.SettleAsync();
+
+        Assert.That(await host.StopAsync(), Is.EqualTo(1));
+        await host.SettleAsync();
+        Assert.That(host.Functions.GetStatus("A").WaitingForRetry, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Stop_CalledTwiceAtOnce_BothGetTheSameReport()
+    {
+        var probe = new Probe { Handle = static (_, _, _) => new TaskCompletionSource().Task };
+        await using var host = await TestHost.StartAsync(
+            o => { o.ShutdownTimeout = TimeSpan.FromSeconds(1); o.Invocation.Timeout = TimeSpan.FromMinutes(1); },
+            b => b.AddDestination<ProbeFunction, ProbeSettings>("Stuck", s => s.Probe = probe));
+        await host.Functions.SendAsync(TestEvents.Track(0));
+        await probe.Called.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var sut = host.Services.GetRequiredService<SegmentFunctionsHost>();
+
+        var first = sut.StopAsync(CancellationToken.None);
+        var second = sut.StopAsync(CancellationToken.None);
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.That(await first.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
+        Assert.That(await second.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
     }
 
     [Test]
@@ -112,14 +185,17 @@ public sealed class LifecycleTests
     {
         var release = new TaskCompletionSource();
         var probe = new Probe { Handle = (_, _, _) => release.Task };
+        var store = new RecordingStore();
         await using var host = await TestHost.StartAsync(
             o => { o.QueueCapacity = 2; o.FullMode = QueueFullMode.Reject; },
             b => b
                 .AddDestination<ProbeFunction, ProbeSettings>("Slow", s => s.Probe = probe)
-                .AddDestination<ProbeFunction, ProbeSettings>("Fast", _ => { }));
+                .AddDestination<ProbeFunction, ProbeSettings>("Fast", _ => { }),
+            services => services.AddSingleton<IDeliveryStore>(store));
 
         await host.Functions.SendAsync(TestEvents.Track(0));
         await host.Functions.SendAsync(TestEvents.Track(1));
+        await store.WhenTerminal("Fast", 2); // Fast has room again; Slow holds both
         var third = await host.Functions.SendAsync(TestEvents.Track(2));
         release.SetResult();
         await host.SettleAsync();

@@ -90,6 +90,18 @@ public sealed class RegistrationTests
     }
 
     [Test]
+    public void Validate_WaitsPastTheirBounds_NameTheOption()
+    {
+        var options = new SegmentFunctionsOptions { ShutdownTimeout = TimeSpan.FromDays(60), Batching = { MaxWait = TimeSpan.FromHours(2) }, Retry = { RetryWindow = TimeSpan.FromDays(60) } };
+
+        var result = new SegmentFunctionsOptionsValidator().Validate(null, options);
+
+        Assert.That(result.Failures, Has.Some.Contains("ShutdownTimeout"));
+        Assert.That(result.Failures, Has.Some.Contains("Batching.MaxWait"));
+        Assert.That(result.Failures, Has.Some.Contains("RetryWindow"));
+    }
+
+    [Test]
     public void Validate_SeveralBadValues_ReportsEach()
     {
         var options = new SegmentFunctionsOptions { QueueCapacity = 0, MaxConcurrency = 0, Invocation = { Timeout = TimeSpan.Zero }, Retry = { InitialDelay = TimeSpan.Zero } };
