@@ -155,6 +155,12 @@ public abstract record SegmentEvent
         return events;
     }
 
+    /// <summary>
+    /// A copy to send on to another Segment source (SPEC §9): the same event without
+    /// <c>messageId</c> and <c>writeKey</c>, so the receiving source gives it its own.
+    /// </summary>
+    public SegmentEvent ForForwarding() => this with { MessageId = null, WriteKey = null };
+
     /// <summary>Serializes the event to JSON text, with every field it was parsed with.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, typeof(SegmentEvent));
 

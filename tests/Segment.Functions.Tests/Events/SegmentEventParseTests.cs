@@ -270,6 +270,20 @@ public sealed class SegmentEventParseTests
     }
 
     [Test]
+    public void ForForwarding_DropsMessageIdAndWriteKeyAndKeepsTheRest()
+    {
+        var track = (TrackEvent)SegmentEvent.Parse("""{"type":"track","event":"Signed Up","userId":"u","messageId":"m-1","writeKey":"wk","properties":{"plan":"pro"}}""");
+
+        var copy = track.ForForwarding();
+
+        Assert.That(copy, Is.TypeOf<TrackEvent>());
+        var json = JsonNode.Parse(copy.ToJson())!.AsObject();
+        Assert.That(json.ContainsKey("messageId") || json.ContainsKey("writeKey"), Is.False, copy.ToJson());
+        Assert.That((string?)json["properties"]!["plan"], Is.EqualTo("pro"));
+        Assert.That(track.MessageId, Is.EqualTo("m-1"), "the original keeps its id");
+    }
+
+    [Test]
     public void With_UserIdChanged_LeavesOriginalUnchanged()
     {
         var bytes = Fixtures.Event("track.json");
