@@ -1,0 +1,43 @@
+using Sample;
+
+namespace Segment.Functions.Tests.Sample;
+
+public sealed class SampleOptionsTests
+{
+    [Test]
+    public void Parse_NoArguments_GivesTheDocumentedDefaults()
+    {
+        var options = SampleOptions.Parse([]);
+
+        Assert.That((options.Events, options.FailRate, options.ThrottleRate, options.BatchSize, options.Seed, options.Progress, options.Input, options.ShowHelp),
+            Is.EqualTo((2000, 0.2, 0.05, 20, 1, true, (string?)null, false)));
+        Assert.That(SampleOptions.Help, Does.Contain("default 2000").And.Contain("default 0.2").And.Contain("default 0.05").And.Contain("default 20"));
+    }
+
+    [Test]
+    public void Parse_Flags_AreRead()
+    {
+        var options = SampleOptions.Parse(["--events", "50", "--fail-rate", "0.5", "--throttle-rate", "0", "--batch-size", "400", "--seed", "7", "--no-progress", "events.jsonl"]);
+
+        Assert.That((options.Events, options.FailRate, options.ThrottleRate, options.BatchSize, options.Seed, options.Progress, options.Input),
+            Is.EqualTo((50, 0.5, 0.0, 400, 7, false, (string?)"events.jsonl")));
+    }
+
+    [TestCase("-h")]
+    [TestCase("--help")]
+    public void Parse_Help_AsksForHelp(string flag) => Assert.That(SampleOptions.Parse([flag]).ShowHelp, Is.True);
+
+    [Test]
+    public void Parse_Dash_ReadsStandardInput() => Assert.That(SampleOptions.Parse(["-"]).Input, Is.EqualTo("-"));
+
+    [TestCase(new[] { "--batch-size", "401" }, "--batch-size")]
+    [TestCase(new[] { "--fail-rate", "2" }, "--fail-rate")]
+    [TestCase(new[] { "--events" }, "needs a value")]
+    [TestCase(new[] { "--bogus" }, "Unknown option --bogus")]
+    [TestCase(new[] { "--fail-rate", "0.6", "--throttle-rate", "0.4" }, "at or below 0.9")]
+    public void Parse_BadInput_SaysWhatIsWrong(string[] args, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => SampleOptions.Parse(args));
+        Assert.That(error!.Message, Does.Contain(message));
+    }
+}
