@@ -216,7 +216,16 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         }
     }
 
-    private async ValueTask<SendResult> RouteAsync(SegmentEvent @event, CancellationToken cancellationToken)
+    /// <summary>Routes an event, to only the named destinations when <paramref name="only"/> is given (a write key's subset).</summary>
+    internal ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, IReadOnlySet<string>? only, CancellationToken cancellationToken)
+    {
+        var parsed = SegmentEventParser.ParseEvent(utf8Json.Span, _options.Parsing);
+        return parsed.Event is { } @event
+            ? RouteAsync(@event, cancellationToken, only)
+            : ValueTask.FromResult(Reject(parsed.Error!));
+    }
+
+    private async ValueTask<SendResult> RouteAsync(SegmentEvent @event, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
     {
         if (Volatile.Read(ref _state) == 2)
         {
@@ -228,6 +237,11 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         List<string>? full = null;
         foreach (var pipeline in _pipelines)
         {
+            if (only is not null && !only.Contains(pipeline.Name))
+            {
+                continue;
+            }
+
             bool accepts;
             try
             {

@@ -1,0 +1,41 @@
+namespace Segment.Functions.Benchmarks;
+
+/// <summary>Settings of the no-op functions: one plain setting, as a real function has.</summary>
+public sealed class NoopSettings
+{
+    [Setting(Label = "Endpoint", Required = true)]
+    public string Endpoint { get; set; } = "https://noop.test/api";
+}
+
+/// <summary>A single-event function whose handlers do nothing and complete synchronously.</summary>
+public class NoopFunction : DestinationFunction<NoopSettings>
+{
+    public override Task OnTrack(TrackEvent @event, NoopSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override Task OnIdentify(IdentifyEvent @event, NoopSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override Task OnPage(PageEvent @event, NoopSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override Task OnScreen(ScreenEvent @event, NoopSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override Task OnGroup(GroupEvent @event, NoopSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override Task OnAlias(AliasEvent @event, NoopSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override Task OnDelete(DeleteEvent @event, NoopSettings settings, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The no-op function with <c>OnBatch</c>, so the host sends it batches.</summary>
+public sealed class NoopBatchFunction : NoopFunction
+{
+    private static readonly Task<BatchResult> Delivered = Task.FromResult(BatchResult.Delivered);
+
+    public override Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, NoopSettings settings, CancellationToken cancellationToken) => Delivered;
+}
+
+/// <summary>A destination that never finishes: every handler waits until the host stops (the invocation timeout is set far out).</summary>
+public sealed class StalledFunction : DestinationFunction<NoopSettings>
+{
+    public override Task OnTrack(TrackEvent @event, NoopSettings settings, CancellationToken cancellationToken) =>
+        Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+}

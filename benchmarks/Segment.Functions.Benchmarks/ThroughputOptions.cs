@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace Segment.Functions.Benchmarks;
+
+/// <summary>The command line of <c>throughput</c>; see <see cref="Usage"/>.</summary>
+internal sealed record ThroughputOptions
+{
+    public const string Usage = """
+        dotnet run -c Release --project benchmarks/Segment.Functions.Benchmarks -- throughput [options]
+
+        Pushes events (UTF-8 JSON of shared/fixtures/events/track.json, a unique messageId and one of
+        1,000 userIds each) through ISegmentFunctions.SendAsync(ReadOnlyMemory<byte>) of a real host
+        to no-op functions, until every event has its terminal delivery record at every destination;
+        then runs the Node baseline (shared/bench/node-dispatch-baseline.js) with the same count.
+
+          --events N           events to send (default 1,000,000)
+          --destinations D     destinations, each a no-op function (default 1)
+          --batch              the functions override OnBatch (batches of --batch-size)
+          --batch-size B       Batching.MaxSize with --batch (default 400)
+          --max-wait-ms M      Batching.MaxWait with --batch (default 10 ms, so the last partial batch does not wait 10 s)
+          --senders S          threads calling SendAsync at once (default: Environment.ProcessorCount)
+          --warmup W           events sent (and completed) before measuring (default 50,000)
+          --queue-capacity Q   SegmentFunctionsOptions.QueueCapacity (default: the library's, 10,000)
+          --max-concurrency C  SegmentFunctionsOptions.MaxConcurrency (default: the library's, 4)
+          --store memory       count on top of the default InMemoryDeliveryStore instead of a bare counter
+          --no-node            skip the Node baseline (ratio=NaN)
+
+          --backlog N          instead: N events against one destination whose handler never finishes
+                               (Invocation.Timeout 15 min), FullMode Reject, default QueueCapacity;
+                               reports the peak working set (memory bounded by the queue, not by N)
+        """;
+
+    public long Events { get; init; } = 1_000_000;
+
+    public int Destinations { get; init; } = 1;
+
+    public bool Batch { get; init; }
+
+    public int BatchSize { get; init; } = 400;
+
+    public int MaxWaitMilliseconds { get; init; } = 10;
+
+    public int Senders { get; init; } = Environment.ProcessorCount;
+
+    public long Warmup { get; init; } = 50_000;
+
+    public int? QueueCapacity { get; init; }
+
+    public int? MaxConcurrency { get; init; }
+
+    public bool MemoryStore { get; init; }
+
+    public bool Node { get; init; } = true;
+
+    public long? Backlog { get; init; }
+
+    public bool Help { get; init; }
+
+    /// <exception cref="ArgumentException">An unknown flag or a bad value; the message says which.</exception>
+    public static ThroughputOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new ThroughputOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var flag = args[i];
+            options = flag switch
+            {
+                "--events" => options with { Events = Positive(flag, Value(args, ref i)) },
+                "--destinations" => options with { Destinations = (int)Positive(flag, Value(args, ref i)) },
+                "--batch" => options with { Batch = true },
+                "--batch-size" => options with { BatchSize = (int)Positive(flag, Value(args, ref i)), Batch = true },
+                "--max-wait-ms" => options with { MaxWaitMilliseconds = (int)Positive(flag, Value(args, ref i)) },
+                "--senders" => options with { Senders = (int)Positive(flag, Value(args, ref i)) },
+                "--warmup" => options with { Warmup = NonNegative(flag, Value(args, ref i)) },
+                "--queue-capacity" => options with { QueueCapacity = (int)Positive(flag, Value(args, ref i)) },
+                "--max-concurrency" => options with { MaxConcurrency = (int)Positive(flag, Value(args, ref i)) },
+                "--store" => Value(args, ref i) switch
+                {
+                    "memory" => options with { MemoryStore = true },
+                    "counting" => options with { MemoryStore = false },
+                    var other => throw new ArgumentException($"--store takes memory or counting, not \"{other}\"."),
+                },
+                "--no-node" => options with { Node = false },
+                "--backlog" or "--stalled" => options with { Backlog = Positive(flag, Value(args, ref i)) },
+                "--help" or "-h" => options with { Help = true },
+                _ => throw new ArgumentException($"Unknown option \"{flag}\"."),
+            };
+        }
+
+        return options;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        ++i < args.Count ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+
+    private static long Positive(string flag, string text) =>
+        NonNegative(flag, text) is > 0 and var value ? value : throw new ArgumentException($"{flag} must be more than 0.");
+
+    private static long NonNegative(string flag, string text) =>
+        long.TryParse(text.Replace("_", "").Replace(",", ""), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{flag} takes a whole number, not \"{text}\".");
+}

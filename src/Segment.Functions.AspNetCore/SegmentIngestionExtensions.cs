@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Segment.Functions;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds and maps the HTTP ingestion endpoint compatible with Segment's Tracking API.</summary>
+public static class SegmentIngestionExtensions
+{
+    private static readonly (string Path, string? Type)[] Routes =
+    [
+        ("identify", "identify"), ("track", "track"), ("page", "page"), ("screen", "screen"), ("group", "group"), ("alias", "alias"),
+        ("batch", null), ("import", null),
+        // The browser SDK's short paths.
+        ("i", "identify"), ("t", "track"), ("p", "page"), ("s", "screen"), ("g", "group"), ("a", "alias"), ("b", null),
+    ];
+
+    /// <summary>Registers the ingestion endpoint's services and options; call <see cref="MapSegmentIngestion"/> to map it.</summary>
+    /// <param name="builder">The Segment.Functions builder.</param>
+    /// <param name="configure">Sets write keys, the route prefix and limits.</param>
+    /// <returns>The builder.</returns>
+    public static SegmentFunctionsBuilder AddIngestion(this SegmentFunctionsBuilder builder, Action<SegmentIngestionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<SegmentIngestionOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton<IngestionEndpoint>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>POST {prefix}/identify|track|page|screen|group|alias|batch|import</c> and the short
+    /// paths <c>/i /t /p /s /g /a /b</c>, answering as Segment's Tracking API does: 200 when accepted
+    /// (with what was rejected, if anything), 400 with <c>{"code","message"}</c> for invalid JSON or
+    /// an oversize body, 401 for a missing or unknown write key.
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="prefix">The route prefix; <see cref="SegmentIngestionOptions.RoutePrefix"/> (default <c>/v1</c>) when null.</param>
+    /// <returns>The route group, to add authorization, rate limiting or other conventions.</returns>
+    public static RouteGroupBuilder MapSegmentIngestion(this IEndpointRouteBuilder endpoints, string? prefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var endpoint = endpoints.ServiceProvider.GetService<IngestionEndpoint>() ?? throw new InvalidOperationException(
+            "Segment ingestion is not registered: call services.AddSegmentFunctions().AddIngestion(…) before mapping it.");
+        var options = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SegmentIngestionOptions>>().Value;
+        if (endpoint.IsOpen)
+        {
+            endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Segment.Functions.Ingestion")
+                .LogWarning("Segment ingestion has no write keys configured: it accepts events from anyone who can reach it.");
+        }
+
+        var group = endpoints.MapGroup(prefix ?? options.RoutePrefix);
+        foreach (var (path, type) in Routes)
+        {
+            group.MapPost("/" + path, async context =>
+            {
+                var result = await endpoint.HandleAsync(context, type).ConfigureAwait(false);
+                await result.ExecuteAsync(context).ConfigureAwait(false);
+            });
+        }
+
+        return group;
+    }
+}
