@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Acme;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Sample;
 using Segment.Functions;
 
@@ -30,34 +28,13 @@ if (options.ShowHelp)
 
 await using var api = await FakeApi.StartAsync(options.Seed, options.FailRate, options.ThrottleRate);
 var store = new SummaryStore();
+if (options.Serve)
+{
+    return await Serve.RunAsync(api, options, store);
+}
+
 var builder = Host.CreateApplicationBuilder();
-builder.Logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-// The functions log their own warnings into the delivery records; keep the console for the host's.
-builder.Logging.AddFilter("Segment.Functions.Destination", LogLevel.None);
-// The HttpClient's resilience pipeline logs every retried request; the delivery summary says enough.
-builder.Logging.AddFilter("Polly", LogLevel.None);
-builder.Services.AddSingleton<IDeliveryStore>(store);
-builder.Services
-    .AddSegmentFunctions(o =>
-    {
-        // Short waits so a run takes seconds: retries within 20 s, batches leave after 0.5 s.
-        o.Retry.InitialDelay = TimeSpan.FromMilliseconds(100);
-        o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        o.Retry.RetryWindow = TimeSpan.FromSeconds(20);
-        o.Batching.MaxSize = options.BatchSize;
-        o.Batching.MaxWait = TimeSpan.FromMilliseconds(500);
-        o.MaxConcurrency = 16; // the work is waiting on HTTP, not CPU
-    })
-    .AddDestination<WebhookForwarder, WebhookSettings>(
-        "Webhook",
-        s => { s.Url = api.BaseUrl + "/hooks/segment"; s.SharedSecret = "sample-shared-secret"; },
-        // One retry inside an invocation, so some failures reach the host's own retries and show;
-        // a circuit that opens only when most requests fail (the fake API fails a quarter on purpose).
-        d => d.ConfigureResilience = Tolerant)
-    .AddDestination<AcmeFunction, AcmeSettings>(
-        "Acme",
-        s => { s.ApiKey = "sample-acme-key"; s.Endpoint = api.BaseUrl + "/acme/events"; },
-        d => d.ConfigureResilience = Tolerant);
+SampleDestinations.Add(builder.Services, builder.Logging, api, options, store);
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -96,14 +73,6 @@ Console.WriteLine($"Sent {sent} events in {Stopwatch.GetElapsedTime(started).Tot
 Console.WriteLine();
 Summary.Print(functions, store);
 return 0;
-
-static void Tolerant(Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions resilience)
-{
-    resilience.Retry.MaxRetryAttempts = 1;
-    resilience.Retry.Delay = TimeSpan.FromMilliseconds(20);
-    resilience.Retry.ShouldRetryAfterHeader = false; // a 429's Retry-After is left to the host's retry
-    resilience.CircuitBreaker.FailureRatio = 0.6;
-}
 
 // Reads messageId without building an event (the host parses each line once, itself).
 static string? MessageIdOf(byte[] line)

@@ -35,7 +35,8 @@ public sealed class Progress(ISegmentFunctions functions, IDeliveryStore store, 
             (delivered, retrying, discarded, expired) = (delivered + counts.Delivered, retrying + counts.Retrying, discarded + counts.DiscardedTotal, expired + counts.Expired);
         }
 
-        var line = $"sent {sent,7} | delivered {delivered,7} | retrying {retrying,5} | discarded {discarded,6} | expired {expired,4}";
+        // Serve mode does not count what it receives (sent < 0): the outcomes tell.
+        var line = (sent >= 0 ? $"sent {sent,7} | " : "") + $"delivered {delivered,7} | retrying {retrying,5} | discarded {discarded,6} | expired {expired,4}";
         if (_redraw)
         {
             Console.Write("\r" + line + (final ? Environment.NewLine : ""));

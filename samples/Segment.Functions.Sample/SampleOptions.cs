@@ -9,6 +9,7 @@ public sealed class SampleOptions
         Segment.Functions sample: two destination functions on the host, delivering to a local fake API.
 
         Usage: dotnet run --project samples/Segment.Functions.Sample -- [options] [events.jsonl | -]
+               dotnet run --project samples/Segment.Functions.Sample -- serve [--urls URL] [--write-key KEY]
 
         Sends a stream of Segment events through ISegmentFunctions.SendAsync to two destinations,
         "Webhook" (a single-event forwarder) and "Acme" (a batching function), which post them to a
@@ -24,6 +25,12 @@ public sealed class SampleOptions
           --no-progress       no live progress line
           -h, --help          this help
           events.jsonl        send these events instead (one JSON event per line); "-" reads stdin
+
+        serve: the same two destinations behind an HTTP endpoint compatible with Segment's Tracking
+        API (POST /v1/track, /v1/batch, …) until Ctrl+C, then the summary. Point an SDK at it, e.g.
+        new Analytics({ writeKey: 'KEY', host: 'http://127.0.0.1:5080' }) with @segment/analytics-node.
+          --urls URL          where to listen (default http://127.0.0.1:5080)
+          --write-key KEY     accept only this write key (default: any request is accepted)
         """;
 
     public int Events { get; private set; } = 2000;
@@ -42,11 +49,24 @@ public sealed class SampleOptions
 
     public string? Input { get; private set; }
 
+    public bool Serve { get; private set; }
+
+    public string Urls { get; private set; } = "http://127.0.0.1:5080";
+
+    public string? WriteKey { get; private set; }
+
     /// <exception cref="ArgumentException">An unknown flag or a bad value; the message says which.</exception>
     public static SampleOptions Parse(IReadOnlyList<string> args)
     {
         var options = new SampleOptions();
-        for (var i = 0; i < args.Count; i++)
+        var first = 0;
+        if (args.Count > 0 && args[0] == "serve")
+        {
+            options.Serve = true;
+            first = 1;
+        }
+
+        for (var i = first; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
             switch (args[i])
@@ -72,7 +92,13 @@ public sealed class SampleOptions
                 case "--no-progress":
                     options.Progress = false;
                     break;
-                case var path when path == "-" || !path.StartsWith('-'):
+                case "--urls" when options.Serve:
+                    options.Urls = Value();
+                    break;
+                case "--write-key" when options.Serve:
+                    options.WriteKey = Value();
+                    break;
+                case var path when !options.Serve && (path == "-" || !path.StartsWith('-')):
                     options.Input = path;
                     break;
                 default:

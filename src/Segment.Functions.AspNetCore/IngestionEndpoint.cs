@@ -55,8 +55,13 @@ internal sealed class IngestionEndpoint
         JsonObject body;
         try
         {
-            body = JsonNode.Parse(bytes, documentOptions: DocumentOptions) as JsonObject
-                ?? throw new JsonException("the body is not a JSON object");
+            body = JsonNode.Parse(bytes, documentOptions: DocumentOptions) switch
+            {
+                JsonObject value => value,
+                // A bare array of events (as Segment's Webhooks (Actions) destination batches them).
+                JsonArray items when type is null => new JsonObject { ["batch"] = items },
+                _ => throw new JsonException(type is null ? "the body is neither a JSON object nor an array of events" : "the body is not a JSON object"),
+            };
         }
         catch (JsonException e)
         {
@@ -86,7 +91,13 @@ internal sealed class IngestionEndpoint
         }
         else
         {
-            body["type"] = type;
+            // The path gives the type; an event that names its own keeps it, so a Segment Webhook
+            // destination can post every type to one URL.
+            if (body["type"] is null)
+            {
+                body["type"] = type;
+            }
+
             events = [body];
         }
 

@@ -41,6 +41,30 @@ public sealed class IngestionEndpointTests
         Assert.That(server.A.Singles.Single().Type, Is.EqualTo(type));
     }
 
+    [Test]
+    public async Task SingleEventPath_EventWithItsOwnType_KeepsIt()
+    {
+        await using var server = await CreateSut();
+
+        using var response = await server.PostAsync("/v1/track", """{"type":"identify","userId":"u","traits":{"plan":"pro"}}""", Key);
+        await server.SettleAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(server.A.Singles.Single().Type, Is.EqualTo("identify"));
+    }
+
+    [Test]
+    public async Task BatchPath_BareArray_IsABatch()
+    {
+        await using var server = await CreateSut();
+
+        using var response = await server.PostAsync("/v1/batch", """[{"type":"track","event":"A","userId":"u"},{"type":"page","name":"Home","userId":"u"}]""", Key);
+        await server.SettleAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(server.A.Singles.Select(e => e.Type).Order(), Is.EqualTo(new[] { "page", "track" }));
+    }
+
     [TestCase("batch")]
     [TestCase("import")]
     [TestCase("b")]

@@ -23,6 +23,19 @@ public sealed class SampleOptionsTests
             Is.EqualTo((50, 0.5, 0.0, 400, 7, false, (string?)"events.jsonl")));
     }
 
+    [Test]
+    public void Parse_Serve_ReadsUrlsAndWriteKey()
+    {
+        var options = SampleOptions.Parse(["serve", "--urls", "http://127.0.0.1:6000", "--write-key", "k"]);
+
+        Assert.That((options.Serve, options.Urls, options.WriteKey, options.Input), Is.EqualTo((true, "http://127.0.0.1:6000", (string?)"k", (string?)null)));
+        Assert.That(SampleOptions.Parse(["serve"]).Urls, Is.EqualTo("http://127.0.0.1:5080"));
+    }
+
+    [Test]
+    public void Parse_UrlsWithoutServe_IsUnknown() =>
+        Assert.That(() => SampleOptions.Parse(["--urls", "http://127.0.0.1:6000"]), Throws.ArgumentException.With.Message.Contains("Unknown option --urls"));
+
     [TestCase("-h")]
     [TestCase("--help")]
     public void Parse_Help_AsksForHelp(string flag) => Assert.That(SampleOptions.Parse([flag]).ShowHelp, Is.True);

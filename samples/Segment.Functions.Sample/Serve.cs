@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Segment.Functions;
+
+namespace Sample;
+
+/// <summary>Serve mode: the sample's destinations behind the Tracking API endpoint, until Ctrl+C.</summary>
+public static class Serve
+{
+    public static async Task<int> RunAsync(FakeApi api, SampleOptions options, SummaryStore store)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        SampleDestinations.Add(builder.Services, builder.Logging, api, options, store)
+            .AddIngestion(o =>
+            {
+                if (options.WriteKey is { } key)
+                {
+                    o.WriteKeys.Add(new IngestionWriteKey { Key = key });
+                }
+            });
+        await using var app = builder.Build();
+        app.MapSegmentIngestion();
+        await app.StartAsync();
+
+        var functions = app.Services.GetRequiredService<ISegmentFunctions>();
+        Console.WriteLine($"Listening on {string.Join(", ", app.Urls)}: POST /v1/track, /v1/batch, … (Ctrl+C to stop)");
+        Console.WriteLine($"Destinations {string.Join(", ", functions.Destinations)} deliver to a fake API at {api.BaseUrl}.");
+        var progress = new Progress(functions, store, options.Progress);
+        using (var timer = new PeriodicTimer(TimeSpan.FromSeconds(1)))
+        {
+            var stopping = app.Lifetime.ApplicationStopping;
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stopping))
+                {
+                    progress.Tick(sent: -1);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C.
+            }
+        }
+
+        await app.StopAsync();
+        Console.WriteLine();
+        Summary.Print(functions, store);
+        return 0;
+    }
+}
