@@ -68,8 +68,10 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
-            // A body cut off mid-stream: the trace says so, and the handler sees the same failure when it reads.
+            // A body cut off mid-stream: the trace says so, and the handler sees the same failure when
+            // it reads (not "already consumed", which would hide what happened).
             responseBody = redactor.Redact($"<body could not be read: {exception.Message}>");
+            response.Content = new FailedContent(response.Content, exception);
         }
         catch
         {
@@ -135,6 +137,33 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
                 var value = CredentialHeaders.Contains(name) ? "***" : redactor.Redact(string.Join(", ", values));
                 list.Add(new(name, value));
             }
+        }
+    }
+
+    /// <summary>Stands in for a body that failed to stream: reading it throws the original failure.</summary>
+    private sealed class FailedContent : HttpContent
+    {
+        private readonly Exception _failure;
+
+        public FailedContent(HttpContent original, Exception failure)
+        {
+            _failure = failure;
+            foreach (var (name, values) in original.Headers)
+            {
+                Headers.TryAddWithoutValidation(name, values);
+            }
+
+            original.Dispose();
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => Task.FromException(_failure);
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromException<Stream>(_failure);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
         }
     }
 }
