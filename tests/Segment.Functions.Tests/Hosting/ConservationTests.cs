@@ -19,13 +19,25 @@ public class ChaosFunction : DestinationFunction<ChaosSettings>
 {
     private readonly ConcurrentDictionary<string, int> _attempts = new();
 
-    public override Task OnTrack(TrackEvent @event, ChaosSettings settings, CancellationToken cancellationToken) =>
-        Decide(@event, settings) switch
+    public override async Task OnTrack(TrackEvent @event, ChaosSettings settings, CancellationToken cancellationToken)
+    {
+        var outcome = Decide(@event, settings);
+        if (@event.MessageId!.EndsWith('5'))
         {
-            200 => Task.CompletedTask,
-            400 => Task.FromException(new ValidationError("rejected by rule")),
-            _ => Task.FromException(new RetryError("transient by rule")),
-        };
+            // A tenth of the calls complete later, on another thread, as real I/O would.
+            await Task.Yield();
+        }
+
+        switch (outcome)
+        {
+            case 200:
+                return;
+            case 400:
+                throw new ValidationError("rejected by rule");
+            default:
+                throw new RetryError("transient by rule");
+        }
+    }
 
     internal int Decide(SegmentEvent @event, ChaosSettings settings)
     {
@@ -98,11 +110,15 @@ public sealed class ConservationTests
             return accepted;
         })).ToArray();
         var sending = Task.WhenAll(senders);
+        var peakPending = 0;
         while (!sending.IsCompleted)
         {
             await host.SettleAsync();
+            peakPending = Math.Max(peakPending, host.Functions.Destinations.Max(d => host.Functions.GetStatus(d).Pending));
             host.Time.Advance(TimeSpan.FromSeconds(30));
         }
+
+        Assert.That(peakPending, Is.InRange(1, 5_000), "memory is bounded: no destination ever held more than its QueueCapacity");
 
         Assert.That((await sending).Sum(), Is.EqualTo(EventCount));
 
