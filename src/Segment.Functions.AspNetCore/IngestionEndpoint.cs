@@ -12,7 +12,9 @@ namespace Segment.Functions;
 /// </summary>
 internal sealed class IngestionEndpoint
 {
+    // An event may nest 64 deep; a batch envelope adds two levels.
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 66 };
+    private static readonly JsonSerializerOptions WriteOptions = new() { MaxDepth = 66 };
     private readonly SegmentFunctionsHost _host;
     private readonly SegmentIngestionOptions _options;
     private readonly int _maxEventBytes;
@@ -62,13 +64,27 @@ internal sealed class IngestionEndpoint
                 JsonArray items when type is null => new JsonObject { ["batch"] = items },
                 _ => throw new JsonException(type is null ? "the body is neither a JSON object nor an array of events" : "the body is not a JSON object"),
             };
+            // JsonObject builds its name index lazily: duplicate or unreadable names surface here, not later.
+            _ = body.Count;
+            _ = body["type"];
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             return Problem(StatusCodes.Status400BadRequest, "invalid_json", $"The body is not valid JSON: {e.Message}");
         }
 
-        if (!_keys.Allows(context.Request, body, out var destinations))
+        bool allowed;
+        IReadOnlySet<string>? destinations;
+        try
+        {
+            allowed = _keys.Allows(context.Request, body, out destinations);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "invalid_json", $"The writeKey cannot be read: {e.Message}");
+        }
+
+        if (!allowed)
         {
             return Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Missing or unknown write key: send Authorization: Basic base64(\"<writeKey>:\") or a \"writeKey\" in the body.");
         }
@@ -117,8 +133,20 @@ internal sealed class IngestionEndpoint
                 continue;
             }
 
-            Stamp(item, envelope, receivedAt);
-            var result = await _host.SendAsync(JsonSerializer.SerializeToUtf8Bytes(item), destinations, cancellationToken).ConfigureAwait(false);
+            byte[] utf8;
+            try
+            {
+                Stamp(item, envelope, receivedAt);
+                utf8 = JsonSerializer.SerializeToUtf8Bytes(item, WriteOptions);
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+            {
+                // Duplicate or unreadable names, unpaired surrogates: not an event the host could read.
+                (errors ??= []).Add(new IngestionError(i, $"Event is not valid JSON: {e.Message}"));
+                continue;
+            }
+
+            var result = await _host.SendAsync(utf8, destinations, cancellationToken).ConfigureAwait(false);
             if (result.Status == SendStatus.Stopped)
             {
                 return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "The server is stopping; send again later.");

@@ -42,6 +42,9 @@ public sealed record DeliveryRecord
     /// <summary>For failures: the HTTP traces of the last attempt; empty for delivered events.</summary>
     public IReadOnlyList<HttpTrace> HttpTraces { get; init; } = [];
 
+    /// <summary>For failures: requests of the last attempt past <see cref="InvocationOptions.MaxHttpTraces"/>, counted but not kept.</summary>
+    public int OmittedHttpTraces { get; init; }
+
     /// <summary>
     /// The destination name under which input that never became an event (invalid JSON, a missing type, …)
     /// is recorded, with <see cref="OutcomeReason.BadRequest"/>.

@@ -1,13 +1,17 @@
 namespace Segment.Functions;
 
-/// <summary>Picks the handler for an event's type. Exceptions thrown synchronously become a faulted task.</summary>
+/// <summary>
+/// Picks the handler for an event's type. Exceptions thrown synchronously become a faulted task.
+/// Each invocation gets its own copy of the events (<see cref="SegmentEvent.CopyForHandler"/>): one
+/// destination's handler changing its event must not change it for the others.
+/// </summary>
 internal static class EventDispatcher
 {
     public static Task Dispatch<TSettings>(IDestinationFunction<TSettings> function, SegmentEvent @event, TSettings settings, CancellationToken cancellationToken)
     {
         try
         {
-            return @event switch
+            return @event.CopyForHandler() switch
             {
                 TrackEvent track => function.OnTrack(track, settings, cancellationToken),
                 IdentifyEvent identify => function.OnIdentify(identify, settings, cancellationToken),
@@ -29,7 +33,13 @@ internal static class EventDispatcher
     {
         try
         {
-            return function.OnBatch(events, settings, cancellationToken)
+            var copies = new SegmentEvent[events.Count];
+            for (var i = 0; i < copies.Length; i++)
+            {
+                copies[i] = events[i].CopyForHandler();
+            }
+
+            return function.OnBatch(copies, settings, cancellationToken)
                 ?? Task.FromException<BatchResult>(new InvalidOperationException("OnBatch returned a null Task."));
         }
         catch (Exception exception)

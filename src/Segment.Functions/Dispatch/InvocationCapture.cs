@@ -45,7 +45,7 @@ internal sealed class InvocationCapture
 
     public IReadOnlyList<HttpTrace> HttpTraces => (IReadOnlyList<HttpTrace>?)_traces ?? [];
 
-    /// <summary>UTF-8 bytes of log text that did not fit under <see cref="InvocationOptions.MaxLogBytes"/>.</summary>
+    /// <summary>UTF-8 bytes of log text (one line break per line) that did not fit under <see cref="InvocationOptions.MaxLogBytes"/>.</summary>
     public int DroppedLogBytes { get; private set; }
 
     /// <summary>Requests made after <see cref="InvocationOptions.MaxHttpTraces"/> was reached.</summary>
@@ -61,17 +61,20 @@ internal sealed class InvocationCapture
                 return;
             }
 
-            var bytes = Encoding.UTF8.GetByteCount(message);
+            // A line costs its text and the line break FormatLogs puts after it: the formatted logs stay
+            // within the limit, and a flood of empty lines cannot grow the list without bound.
+            var bytes = Encoding.UTF8.GetByteCount(message) + 1;
             var room = _options.MaxLogBytes - _logBytes;
             if (bytes > room)
             {
-                DroppedLogBytes += bytes - Math.Max(room, 0);
-                if (room <= 0)
+                if (room <= 1)
                 {
+                    DroppedLogBytes += bytes;
                     return;
                 }
 
-                message = Utf8Text.Prefix(message, room);
+                DroppedLogBytes += bytes - room;
+                message = Utf8Text.Prefix(message, room - 1);
                 bytes = room;
             }
 

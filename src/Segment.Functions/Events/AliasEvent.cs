@@ -20,5 +20,11 @@ public sealed record AliasEvent : SegmentEvent
 
     internal override bool OwnsField(EventField field) => field is EventField.PreviousId || base.OwnsField(field);
 
+    private protected override void DetachFields()
+    {
+        base.DetachFields();
+        _previousId = _previousId.Detached();
+    }
+
     internal override void WriteOwnFields(Utf8JsonWriter writer) => _previousId.Write(writer, FieldNames.PreviousId);
 }

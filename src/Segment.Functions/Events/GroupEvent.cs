@@ -26,6 +26,13 @@ public sealed record GroupEvent : SegmentEvent
     internal override bool OwnsField(EventField field) =>
         field is EventField.GroupId or EventField.Traits || base.OwnsField(field);
 
+    private protected override void DetachFields()
+    {
+        base.DetachFields();
+        _groupId = _groupId.Detached();
+        _traits = _traits.Detached();
+    }
+
     internal override void WriteOwnFields(Utf8JsonWriter writer)
     {
         _groupId.Write(writer, FieldNames.GroupId);

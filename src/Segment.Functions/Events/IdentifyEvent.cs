@@ -21,5 +21,11 @@ public sealed record IdentifyEvent : SegmentEvent
 
     internal override bool OwnsField(EventField field) => field is EventField.Traits || base.OwnsField(field);
 
+    private protected override void DetachFields()
+    {
+        base.DetachFields();
+        _traits = _traits.Detached();
+    }
+
     internal override void WriteOwnFields(Utf8JsonWriter writer) => _traits.Write(writer, FieldNames.Traits);
 }

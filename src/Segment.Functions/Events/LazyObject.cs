@@ -24,6 +24,10 @@ internal struct LazyObject
     /// <summary>The bag as an object if one was made already (set in code, or read); null while it is still only JSON.</summary>
     public readonly JsonObject? Materialized => Volatile.Read(ref Unsafe.AsRef(in _value));
 
+    /// <summary>A copy with a bag of its own: a deep copy of the object if one was made, else made from the parsed element when read.</summary>
+    public readonly LazyObject Detached() =>
+        new() { _source = _source, _value = (JsonObject?)Materialized?.DeepClone(), _assigned = _assigned };
+
     public JsonObject Get()
     {
         var value = Volatile.Read(ref _value);

@@ -18,6 +18,12 @@ internal struct LazyString
 
     public static LazyString FromValue(string? value) => new() { _value = value, _resolved = true };
 
+    /// <summary>
+    /// A copy that is safe to take while another thread reads this field: a parsed field starts over
+    /// from its (immutable) element, so the copy never holds half of a value being resolved.
+    /// </summary>
+    public readonly LazyString Detached() => HasSource ? FromJson(_source) : this;
+
     /// <summary>Whether the field came from the parsed JSON (so it is written back as it was).</summary>
     public readonly bool HasSource => _source.ValueKind != JsonValueKind.Undefined;
 

@@ -24,7 +24,9 @@ namespace Segment.Functions;
 /// </para>
 /// <para>
 /// Events are safe to read from several threads. The bags are mutable <see cref="JsonObject"/>s:
-/// a handler that changes one changes it for everyone holding the event.
+/// code that changes one changes it for everyone holding the event. Handlers are the exception:
+/// each invocation gets its own copy, so what a handler changes is seen by no other destination,
+/// no later attempt and not the sender.
 /// </para>
 /// </remarks>
 [JsonConverter(typeof(SegmentEventJsonConverter))]
@@ -153,6 +155,31 @@ public abstract record SegmentEvent
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// The copy one handler invocation gets: the same fields, bags of its own. Bags nobody has read
+    /// cost nothing to copy: they are made from the parsed JSON when read.
+    /// </summary>
+    internal SegmentEvent CopyForHandler()
+    {
+        var copy = this with { };
+        copy.DetachFields();
+        return copy;
+    }
+
+    /// <summary>Gives this copy its own strings-in-progress and bags (see <see cref="CopyForHandler"/>).</summary>
+    private protected virtual void DetachFields()
+    {
+        _messageId = _messageId.Detached();
+        _userId = _userId.Detached();
+        _anonymousId = _anonymousId.Detached();
+        _channel = _channel.Detached();
+        _version = _version.Detached();
+        _writeKey = _writeKey.Detached();
+        _context = _context.Detached();
+        _integrations = _integrations.Detached();
+        _additionalFields = (JsonObject?)Volatile.Read(ref _additionalFields)?.DeepClone();
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal static class SegmentEventParser
         {
             utf8Json.CopyTo(rented);
             // The array adds one level of nesting above each event.
-            using var document = JsonDocument.Parse(rented.AsMemory(0, utf8Json.Length), new JsonDocumentOptions { MaxDepth = options.MaxDepth + 1 });
+            using var document = JsonDocument.Parse(rented.AsMemory(0, utf8Json.Length), new JsonDocumentOptions { MaxDepth = options.MaxDepth + 1, AllowDuplicateProperties = false });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Array)
             {
@@ -57,6 +57,7 @@ internal static class SegmentEventParser
                 // does not keep the whole request alive.
                 results.Add(size > options.MaxEventBytes
                     ? EventParseResult.Failure($"Event is {size} bytes, over the limit of {options.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).")
+                    : HasLoneSurrogateEscape(JsonMarshal.GetRawUtf8Value(item)) ? EventParseResult.Failure(LoneSurrogateError)
                     : FromElement(item.Clone()));
             }
 
@@ -65,6 +66,11 @@ internal static class SegmentEventParser
         catch (JsonException e)
         {
             throw new InvalidEventPayload($"Event is not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            // A name that decodes to no valid text (a lone surrogate), met while checking for duplicate names.
+            throw new InvalidEventPayload($"Event holds text that cannot be read: {e.Message}");
         }
         finally
         {
@@ -215,7 +221,15 @@ internal static class SegmentEventParser
             // One parse into pooled buffers, then Clone copies the parsed bytes and metadata into
             // exact-size arrays the event owns: no second parse, nothing to dispose, and the event
             // stays valid for as long as it is referenced.
-            using var document = JsonDocument.Parse(rented.AsMemory(0, utf8Json.Length), new JsonDocumentOptions { MaxDepth = maxDepth });
+            // Duplicate names are refused: a bag holding one throws from JsonObject when a handler reads it.
+            using var document = JsonDocument.Parse(rented.AsMemory(0, utf8Json.Length), new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
+            if (HasLoneSurrogateEscape(utf8Json))
+            {
+                root = default;
+                error = LoneSurrogateError;
+                return false;
+            }
+
             root = document.RootElement.Clone();
             error = "";
             return true;
@@ -226,11 +240,61 @@ internal static class SegmentEventParser
             error = $"Event is not valid JSON: {e.Message}";
             return false;
         }
+        catch (InvalidOperationException e)
+        {
+            // A name that decodes to no valid text (a lone surrogate), met while checking for duplicate names.
+            root = default;
+            error = $"Event holds text that cannot be read: {e.Message}";
+            return false;
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    private const string LoneSurrogateError = "Event holds text that cannot be read: a \\u escape is half of a UTF-16 surrogate pair (\\ud800–\\udfff without its other half).";
+
+    /// <summary>
+    /// Whether JSON that already parsed holds an escape that decodes to a lone surrogate ("\ud800").
+    /// JsonDocument accepts those, but reading the string throws later: in a handler, or in the host
+    /// while it writes the event's delivery record (which would then be lost).
+    /// </summary>
+    private static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        // In JSON that parsed, every backslash starts an escape inside a string: \x or \uXXXX.
+        for (var i = json.IndexOf((byte)'\\'); i >= 0;)
+        {
+            var length = 2;
+            if (json[i + 1] == (byte)'u')
+            {
+                length = 6;
+                var unit = HexUnit(json.Slice(i + 2, 4));
+                if (unit is >= 0xDC00 and <= 0xDFFF)
+                {
+                    return true;
+                }
+
+                if (unit is >= 0xD800 and <= 0xDBFF)
+                {
+                    if (json.Length < i + 12 || json[i + 6] != (byte)'\\' || json[i + 7] != (byte)'u' || HexUnit(json.Slice(i + 8, 4)) is < 0xDC00 or > 0xDFFF)
+                    {
+                        return true;
+                    }
+
+                    length = 12;
+                }
+            }
+
+            var next = json[(i + length)..].IndexOf((byte)'\\');
+            i = next < 0 ? -1 : i + length + next;
+        }
+
+        return false;
+    }
+
+    private static int HexUnit(ReadOnlySpan<byte> hex) =>
+        System.Buffers.Text.Utf8Parser.TryParse(hex, out ushort unit, out var consumed, 'x') && consumed == 4 ? unit : -1;
 
     private static ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> utf8Json) =>
         utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8Json[3..] : utf8Json;

@@ -26,6 +26,13 @@ public sealed record TrackEvent : SegmentEvent
     internal override bool OwnsField(EventField field) =>
         field is EventField.Event or EventField.Properties || base.OwnsField(field);
 
+    private protected override void DetachFields()
+    {
+        base.DetachFields();
+        _event = _event.Detached();
+        _properties = _properties.Detached();
+    }
+
     internal override void WriteOwnFields(Utf8JsonWriter writer)
     {
         _event.Write(writer, FieldNames.Event);

@@ -28,6 +28,14 @@ public abstract record ViewEvent : SegmentEvent
     internal override bool OwnsField(EventField field) =>
         field is EventField.Name or EventField.Category or EventField.Properties || base.OwnsField(field);
 
+    private protected override void DetachFields()
+    {
+        base.DetachFields();
+        _name = _name.Detached();
+        _category = _category.Detached();
+        _properties = _properties.Detached();
+    }
+
     internal override void WriteOwnFields(Utf8JsonWriter writer)
     {
         _name.Write(writer, FieldNames.Name);

@@ -163,10 +163,13 @@ internal sealed partial class DestinationPipeline
         catch (Exception exception)
         {
             // A logger or metrics listener that throws must not lose the event: it ends as an Unknown Error.
-            var error = new ErrorInfo(exception.GetType().FullName ?? exception.GetType().Name, _invoker.Redactor.Redact($"Recording the outcome failed: {exception.Message}"));
-            var now = _time.GetUtcNow();
-            Store(NewRecord(item.Event, item.Sequence, new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.UnknownError, error), DeliveryOutcome.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
-            Log.Safely(() => Log.CompleteFailed(_logger, Name, exception));
+            Log.Safely(() =>
+            {
+                var error = new ErrorInfo(exception.GetType().FullName ?? exception.GetType().Name, _invoker.Redactor.Redact($"Recording the outcome failed: {exception.Message}"));
+                var now = _time.GetUtcNow();
+                Store(NewRecord(item.Event, item.Sequence, new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.UnknownError, error), DeliveryOutcome.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
+                Log.CompleteFailed(_logger, Name, exception);
+            });
         }
         finally
         {
@@ -231,6 +234,7 @@ internal sealed partial class DestinationPipeline
             Error = outcome.Error,
             Logs = failed ? capture!.FormatLogs() : "",
             HttpTraces = failed ? capture!.HttpTraces : [],
+            OmittedHttpTraces = failed ? capture!.DroppedHttpTraces : 0,
         };
     }
 

@@ -6,8 +6,8 @@ namespace Segment.Functions;
 internal static partial class Log
 {
     /// <summary>
-    /// Writes a line where a throwing logger must not change what happens (intake, failure paths):
-    /// the line is dropped instead.
+    /// Runs what a failure path still wants to do (a log line, a last record) where another
+    /// exception must not change what happens next: if it throws, it is dropped.
     /// </summary>
     public static void Safely(Action write)
     {

@@ -141,14 +141,13 @@ public sealed class FunctionHarnessTests
 
         var track = await harness.RunAsync(SampleEvents.Track());
         var identify = await harness.RunAsync(SampleEvents.Identify());
-        var group = SampleEvents.Group();
-        var groupRun = await harness.RunAsync(group);
+        var groupRun = await harness.RunAsync(SampleEvents.Group());
         var alias = await harness.RunAsync(SampleEvents.Alias());
         var delete = await harness.RunAsync(SampleEvents.Delete());
 
         Assert.That(track.Requests, Has.Count.EqualTo(1), "OnTrack posts");
         Assert.That(identify.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), "OnIdentify returns");
-        Assert.That((string?)group.Traits["token"], Is.EqualTo("token-1"), "OnGroup reads the cache");
+        Assert.That(harness.Function.LastToken, Is.EqualTo("token-1"), "OnGroup reads the cache");
         Assert.That(groupRun.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
         Assert.That(alias.Reason, Is.EqualTo(OutcomeReason.UnsupportedEventType), "OnAlias is not overridden");
         Assert.That(delete.Reason, Is.EqualTo(OutcomeReason.UnsupportedEventType), "OnDelete is not overridden");
@@ -303,11 +302,10 @@ public sealed class FunctionHarnessTests
         Assert.That(harness.Function.LoadCount, Is.EqualTo(1), "second run is a cache hit");
 
         harness.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
-        var group = SampleEvents.Group();
-        await harness.RunAsync(group);
+        await harness.RunAsync(SampleEvents.Group());
 
         Assert.That(harness.Function.LoadCount, Is.EqualTo(2));
-        Assert.That((string?)group.Traits["token"], Is.EqualTo("token-2"));
+        Assert.That(harness.Function.LastToken, Is.EqualTo("token-2"));
     }
 
     [Test]

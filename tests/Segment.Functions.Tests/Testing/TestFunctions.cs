@@ -66,9 +66,12 @@ public sealed class ScriptedFunction : DestinationFunction<WebhookSettings>
     public override Task OnScreen(ScreenEvent @event, WebhookSettings settings, CancellationToken cancellationToken) =>
         new TaskCompletionSource().Task;
 
+    /// <summary>The token the last OnGroup read.</summary>
+    public string? LastToken;
+
     /// <summary>Reads a token through the cache.</summary>
     public override async Task OnGroup(GroupEvent @event, WebhookSettings settings, CancellationToken cancellationToken) =>
-        @event.Traits["token"] = await Cache.LoadAsync("token", TimeSpan.FromMinutes(5), () =>
+        LastToken = await Cache.LoadAsync("token", TimeSpan.FromMinutes(5), () =>
         {
             Interlocked.Increment(ref LoadCount);
             return Task.FromResult($"token-{LoadCount}");
