@@ -11,7 +11,7 @@ namespace Segment.Functions.Benchmarks;
 public class BatchingBenchmark
 {
     private readonly CancellationTokenSource _hostStopping = new();
-    private NoopBatchFunction _function = null!;
+    private IDestinationFunction<NoopSettings> _function = null!;
     private NoopSettings _settings = null!;
     private FunctionInvoker<NoopSettings> _invoker = null!;
     private SegmentEvent[] _events = [];

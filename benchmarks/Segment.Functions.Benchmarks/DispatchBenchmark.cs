@@ -15,7 +15,7 @@ namespace Segment.Functions.Benchmarks;
 public class DispatchBenchmark
 {
     private readonly CancellationTokenSource _hostStopping = new();
-    private NoopFunction _function = null!;
+    private IDestinationFunction<NoopSettings> _function = null!;
     private NoopSettings _settings = null!;
     private FunctionInvoker<NoopSettings> _invoker = null!;
     private TrackEvent _track = null!;

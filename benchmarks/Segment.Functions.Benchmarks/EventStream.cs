@@ -27,8 +27,6 @@ internal sealed partial class EventStream
         _userAt = userAt;
     }
 
-    public ReadOnlyMemory<byte> Current => _buffer;
-
     public int Length => _buffer.Length;
 
     /// <exception cref="InvalidOperationException">The fixture has no <c>messageId</c> or <c>userId</c> string to replace.</exception>

@@ -2,8 +2,21 @@ using BenchmarkDotNet.Running;
 
 namespace Segment.Functions.Benchmarks;
 
-/// <summary>Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project benchmarks/Segment.Functions.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// <c>dotnet run -c Release --project benchmarks/Segment.Functions.Benchmarks -- throughput [options]</c> runs
+/// the end-to-end throughput runner (<see cref="ThroughputRunner"/>; <c>throughput --help</c> lists the options);
+/// anything else goes to the BenchmarkDotNet suites, e.g. <c>-- --filter '*DispatchBenchmark*'</c>.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "throughput")
+        {
+            return ThroughputRunner.Run(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

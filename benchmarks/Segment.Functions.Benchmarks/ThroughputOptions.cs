@@ -19,11 +19,14 @@ internal sealed record ThroughputOptions
           --batch-size B       Batching.MaxSize with --batch (default 400)
           --max-wait-ms M      Batching.MaxWait with --batch (default 10 ms, so the last partial batch does not wait 10 s)
           --senders S          threads calling SendAsync at once (default: Environment.ProcessorCount)
-          --warmup W           events sent (and completed) before measuring (default 50,000)
+          --warmup W           events sent (and completed) before measuring, then a 0.5 s pause for the JIT's
+                               last tier-1 compilations (default 300,000)
           --queue-capacity Q   SegmentFunctionsOptions.QueueCapacity (default: the library's, 10,000)
           --max-concurrency C  SegmentFunctionsOptions.MaxConcurrency (default: the library's, 4)
           --store memory       count on top of the default InMemoryDeliveryStore instead of a bare counter
           --no-node            skip the Node baseline (ratio=NaN)
+          --alloc-types        also list the types allocated during the run (sampled from the GC's
+                               AllocationTick events; the listener itself costs some throughput)
 
           --backlog N          instead: N events against one destination whose handler never finishes
                                (Invocation.Timeout 15 min), FullMode Reject, default QueueCapacity;
@@ -42,7 +45,7 @@ internal sealed record ThroughputOptions
 
     public int Senders { get; init; } = Environment.ProcessorCount;
 
-    public long Warmup { get; init; } = 50_000;
+    public long Warmup { get; init; } = 300_000;
 
     public int? QueueCapacity { get; init; }
 
@@ -51,6 +54,8 @@ internal sealed record ThroughputOptions
     public bool MemoryStore { get; init; }
 
     public bool Node { get; init; } = true;
+
+    public bool AllocationTypes { get; init; }
 
     public long? Backlog { get; init; }
 
@@ -81,6 +86,7 @@ internal sealed record ThroughputOptions
                     var other => throw new ArgumentException($"--store takes memory or counting, not \"{other}\"."),
                 },
                 "--no-node" => options with { Node = false },
+                "--alloc-types" => options with { AllocationTypes = true },
                 "--backlog" or "--stalled" => options with { Backlog = Positive(flag, Value(args, ref i)) },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option \"{flag}\"."),
