@@ -10,41 +10,47 @@ namespace Segment.Functions;
 /// </remarks>
 internal sealed partial class DestinationPipeline
 {
+    /// <summary>A single event dispatched by the batching reader on a concurrency slot.</summary>
     internal async Task RunSingleAsync(PendingEvent item)
     {
         try
         {
-            Begin(item);
-            EventOutcome outcome;
-            InvocationCapture? capture = null;
-            var activity = StartActivity(1);
-            try
-            {
-                var report = await _invoker.InvokeAsync(item.Event, _abort.Token).ConfigureAwait(false);
-                _telemetry.Invocation(Name, 1, report.Duration);
-                (outcome, capture) = (report.Outcome, report.Capture);
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                // The stop deadline passed mid-invocation: the event stays pending.
-                activity?.Dispose();
-                _inFlight.Remove();
-                _busy.Remove();
-                return;
-            }
-            catch (Exception exception)
-            {
-                // The invoker maps every handler failure to an outcome; this is a last guard so the event is never lost.
-                outcome = OutcomeClassifier.FromException(exception, _invoker.Redactor);
-            }
-
-            EndActivity(activity, outcome.Outcome == DeliveryOutcome.Delivered ? 0 : 1);
-            Complete(item, outcome, capture);
+            await InvokeSingleAsync(item).ConfigureAwait(false);
         }
         finally
         {
             _slots.Release();
         }
+    }
+
+    private async Task InvokeSingleAsync(PendingEvent item)
+    {
+        Begin(item);
+        EventOutcome outcome;
+        InvocationCapture? capture = null;
+        var activity = StartActivity(1);
+        try
+        {
+            var report = await _invoker.InvokeAsync(item.Event, _abort.Token).ConfigureAwait(false);
+            _telemetry.Invocation(Name, 1, report.Duration);
+            (outcome, capture) = (report.Outcome, report.Capture);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // The stop deadline passed mid-invocation: the event stays pending.
+            activity?.Dispose();
+            _inFlight.Remove();
+            _busy.Remove();
+            return;
+        }
+        catch (Exception exception)
+        {
+            // The invoker maps every handler failure to an outcome; this is a last guard so the event is never lost.
+            outcome = OutcomeClassifier.FromException(exception, _invoker.Redactor);
+        }
+
+        EndActivity(activity, outcome.Outcome == DeliveryOutcome.Delivered ? 0 : 1);
+        Complete(item, outcome, capture);
     }
 
     internal async Task RunBatchAsync(List<PendingEvent> batch)
@@ -162,14 +168,7 @@ internal sealed partial class DestinationPipeline
         }
         catch (Exception exception)
         {
-            // A logger or metrics listener that throws must not lose the event: it ends as an Unknown Error.
-            Log.Safely(() =>
-            {
-                var error = new ErrorInfo(exception.GetType().FullName ?? exception.GetType().Name, _invoker.Redactor.Redact($"Recording the outcome failed: {exception.Message}"));
-                var now = _time.GetUtcNow();
-                Store(NewRecord(item.Event, item.Sequence, new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.UnknownError, error), DeliveryOutcome.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
-                Log.CompleteFailed(_logger, Name, exception);
-            });
+            CompleteFailed(item, capture, exception);
         }
         finally
         {
@@ -183,6 +182,17 @@ internal sealed partial class DestinationPipeline
             _busy.Remove();
         }
     }
+
+    // A logger or metrics listener that threw must not lose the event: it ends as an Unknown Error.
+    // Apart from Complete so the lambda's closure is allocated only when this happens.
+    private void CompleteFailed(PendingEvent item, InvocationCapture? capture, Exception exception) =>
+        Log.Safely(() =>
+        {
+            var error = new ErrorInfo(exception.GetType().FullName ?? exception.GetType().Name, _invoker.Redactor.Redact($"Recording the outcome failed: {exception.Message}"));
+            var now = _time.GetUtcNow();
+            Store(NewRecord(item.Event, item.Sequence, new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.UnknownError, error), DeliveryOutcome.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
+            Log.CompleteFailed(_logger, Name, exception);
+        });
 
     /// <returns>False when the event was scheduled for another attempt.</returns>
     private bool Settle(PendingEvent item, EventOutcome outcome, InvocationCapture? capture)
@@ -247,7 +257,9 @@ internal sealed partial class DestinationPipeline
         }
         catch (Exception exception)
         {
-            Log.Safely(() => Log.RecordFailed(_logger, Name, exception));
+            StoreFailed(exception);
         }
     }
+
+    private void StoreFailed(Exception exception) => Log.Safely(() => Log.RecordFailed(_logger, Name, exception));
 }

@@ -31,14 +31,28 @@ internal sealed partial class DestinationPipeline
         await _inFlight.WhenIdle().ConfigureAwait(false);
     }
 
+    // Single-event destinations: MaxConcurrency workers each take the next event off the queue and
+    // run its handler themselves; no hand-off per event.
     private async Task ReadSinglesAsync()
+    {
+        var workers = new Task[_options.MaxConcurrency];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = Task.Run(WorkAsync);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync()
     {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
         {
             while (reader.TryRead(out var item))
             {
-                await DispatchAsync(item).ConfigureAwait(false);
+                _inFlight.Add();
+                await InvokeSingleAsync(item).ConfigureAwait(false);
             }
         }
     }

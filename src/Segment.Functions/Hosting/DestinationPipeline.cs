@@ -65,7 +65,8 @@ internal sealed partial class DestinationPipeline : IDisposable
         _time = time;
         _logger = logger;
         _backoff = new RetryBackoff(options.Retry, random);
-        _queue = Channel.CreateBounded<PendingEvent>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
+        // One reader forms batches; single-event destinations have MaxConcurrency workers reading.
+        _queue = Channel.CreateBounded<PendingEvent>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = invoker.SupportsBatching });
         _room = new SemaphoreSlim(options.QueueCapacity, options.QueueCapacity);
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _retries = new RetryScheduler<PendingEvent>(time, OnRetryDue);

@@ -91,6 +91,18 @@ internal sealed class TestHost : IAsyncDisposable
             await StopAsync();
         }
 
-        await Services.DisposeAsync();
+        // The HttpClients' resilience pipelines, when disposed, wait on this fake clock for requests
+        // still finishing (one abandoned at a timeout, say): a wait that only ends when the clock
+        // moves. Move it until disposal is done; the real-time pauses only give those requests
+        // their moment to end.
+        var disposing = Services.DisposeAsync().AsTask();
+        var deadline = TimeProvider.System.GetTimestamp();
+        while (!disposing.IsCompleted && TimeProvider.System.GetElapsedTime(deadline) < Guard)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System));
+        }
+
+        await disposing.WaitAsync(Guard, TimeProvider.System);
     }
 }
