@@ -44,3 +44,28 @@ public sealed class StalledFunction : DestinationFunction<NoopSettings>
     public override Task OnTrack(TrackEvent @event, NoopSettings settings, CancellationToken cancellationToken) =>
         Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
 }
+
+/// <summary>Posts each event as JSON to its endpoint (the webhook forwarder of the original docs).</summary>
+public class HttpForwardFunction : DestinationFunction<NoopSettings>
+{
+    public override async Task OnTrack(TrackEvent @event, NoopSettings settings, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(@event.ToJson(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync(settings.Endpoint, content, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new RetryError($"HTTP Status {(int)response.StatusCode}");
+        }
+    }
+}
+
+/// <summary>The forwarder with <c>OnBatch</c>: one request per batch, the events as a JSON array.</summary>
+public sealed class HttpBatchForwardFunction : HttpForwardFunction
+{
+    public override async Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, NoopSettings settings, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(events));
+        using var response = await Http.PostAsync(settings.Endpoint + "/batch", content, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? BatchResult.Delivered : throw new RetryError($"HTTP Status {(int)response.StatusCode}");
+    }
+}

@@ -16,6 +16,7 @@ internal sealed record ThroughputOptions
           --events N           events to send (default 1,000,000)
           --destinations D     destinations, each a no-op function (default 1)
           --batch              the functions override OnBatch (batches of --batch-size)
+          --http               the functions post each event (or batch) to a loopback Kestrel receiver
           --batch-size B       Batching.MaxSize with --batch (default 400)
           --max-wait-ms M      Batching.MaxWait with --batch (default 10 ms, so the last partial batch does not wait 10 s)
           --senders S          threads calling SendAsync at once (default: Environment.ProcessorCount)
@@ -59,6 +60,9 @@ internal sealed record ThroughputOptions
 
     public long? Backlog { get; init; }
 
+    /// <summary>The functions post each event (or batch) over HTTP to a loopback Kestrel receiver.</summary>
+    public bool Http { get; init; }
+
     public bool Help { get; init; }
 
     /// <exception cref="ArgumentException">An unknown flag or a bad value; the message says which.</exception>
@@ -86,6 +90,7 @@ internal sealed record ThroughputOptions
                     var other => throw new ArgumentException($"--store takes memory or counting, not \"{other}\"."),
                 },
                 "--no-node" => options with { Node = false },
+                "--http" => options with { Http = true },
                 "--alloc-types" => options with { AllocationTypes = true },
                 "--backlog" or "--stalled" => options with { Backlog = Positive(flag, Value(args, ref i)) },
                 "--help" or "-h" => options with { Help = true },

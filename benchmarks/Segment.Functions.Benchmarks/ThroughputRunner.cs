@@ -45,8 +45,15 @@ internal static class ThroughputRunner
     private static async Task<int> RunThroughputAsync(ThroughputOptions options)
     {
         var store = new CountingDeliveryStore(options.MemoryStore ? new InMemoryDeliveryStore() : null);
+        await using var receiver = options.Http ? await LoopbackReceiver.StartAsync().ConfigureAwait(false) : null;
+        var endpoint = receiver is null ? "https://noop.test/api" : receiver.BaseUrl + "/events";
         using var host = BuildHost(store, o =>
         {
+            if (options.Http && options.MaxConcurrency is null)
+            {
+                o.MaxConcurrency = 32; // waiting on HTTP, not CPU
+            }
+
             if (options.Batch)
             {
                 o.Batching.MaxSize = options.BatchSize;
@@ -56,14 +63,14 @@ internal static class ThroughputRunner
         {
             for (var d = 1; d <= options.Destinations; d++)
             {
-                if (options.Batch)
+                var name = $"noop-{d}";
+                _ = (options.Http, options.Batch) switch
                 {
-                    builder.AddDestination<NoopBatchFunction, NoopSettings>($"noop-{d}", static _ => { });
-                }
-                else
-                {
-                    builder.AddDestination<NoopFunction, NoopSettings>($"noop-{d}", static _ => { });
-                }
+                    (true, true) => builder.AddDestination<HttpBatchForwardFunction, NoopSettings>(name, s => s.Endpoint = endpoint),
+                    (true, false) => builder.AddDestination<HttpForwardFunction, NoopSettings>(name, s => s.Endpoint = endpoint),
+                    (false, true) => builder.AddDestination<NoopBatchFunction, NoopSettings>(name, static _ => { }),
+                    _ => builder.AddDestination<NoopFunction, NoopSettings>(name, static _ => { }),
+                };
             }
         }, options);
         await host.StartAsync().ConfigureAwait(false);
@@ -84,6 +91,7 @@ internal static class ThroughputRunner
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         var before = Snapshot.Take(store);
+        var requestsBefore = receiver?.Requests ?? 0;
         var target = before.Terminal + options.Events * perEvent;
         var done = store.WhenReached(target);
         using var allocations = options.AllocationTypes ? new AllocationSampler() : null;
@@ -95,6 +103,7 @@ internal static class ThroughputRunner
         await done.ConfigureAwait(false);
         var elapsed = clock.Elapsed;
         var after = Snapshot.Take(store);
+        var requests = (receiver?.Requests ?? 0) - requestsBefore;
         sampler.Stop();
         allocations?.Stop();
         Check(rejected == 0, $"{rejected} events were not accepted");
@@ -114,7 +123,8 @@ internal static class ThroughputRunner
 
         Console.WriteLine();
         Table(
-            ("mode", options.Batch ? $"batch (OnBatch, MaxSize {options.BatchSize}, MaxWait {options.MaxWaitMilliseconds} ms)" : "single-event"),
+            ("mode", (options.Batch ? $"batch (OnBatch, MaxSize {options.BatchSize}, MaxWait {options.MaxWaitMilliseconds} ms)" : "single-event") + (options.Http ? ", over loopback HTTP" : "")),
+            ("HTTP requests/s to the receiver", options.Http ? $"{requests / elapsed.TotalSeconds:N0}" : "-"),
             ("destinations", perEvent.ToString(Invariant)),
             ("senders (threads calling SendAsync)", options.Senders.ToString(Invariant)),
             ("processors seen by .NET", $"{Environment.ProcessorCount} (GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {(GCSettings.LatencyMode == GCLatencyMode.Batch ? "non-concurrent" : "concurrent")})"),
@@ -148,7 +158,7 @@ internal static class ThroughputRunner
 
         Console.WriteLine();
         Console.WriteLine(string.Create(Invariant,
-            $"throughput events={options.Events} destinations={perEvent} batch={(options.Batch ? "true" : "false")} events_per_s={eventsPerSecond:F0} alloc_per_event={allocPerEvent:F0} peak_ws_mb={peakMb:F1} node_events_per_s={(double.IsNaN(node) ? "NaN" : node.ToString("F0", Invariant))} ratio={(double.IsNaN(ratio) ? "NaN" : ratio.ToString("F2", Invariant))} senders={options.Senders} processors={Environment.ProcessorCount} parse_alloc_per_event={parse.AllocatedPerEvent:F0} cpu_cores={cores:F2} other_cores={otherCores:F2}"));
+            $"throughput events={options.Events} destinations={perEvent} batch={(options.Batch ? "true" : "false")} http={(options.Http ? "true" : "false")} requests_per_s={requests / elapsed.TotalSeconds:F0} events_per_s={eventsPerSecond:F0} alloc_per_event={allocPerEvent:F0} peak_ws_mb={peakMb:F1} node_events_per_s={(double.IsNaN(node) ? "NaN" : node.ToString("F0", Invariant))} ratio={(double.IsNaN(ratio) ? "NaN" : ratio.ToString("F2", Invariant))} senders={options.Senders} processors={Environment.ProcessorCount} parse_alloc_per_event={parse.AllocatedPerEvent:F0} cpu_cores={cores:F2} other_cores={otherCores:F2}"));
         return 0;
     }
 
