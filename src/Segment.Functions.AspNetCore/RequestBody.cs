@@ -18,7 +18,9 @@ internal static class RequestBody
             return null;
         }
 
-        await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : request.Body;
+        // Only the gzip wrapper is ours to dispose; the request body belongs to the server.
+        await using var gunzip = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        var source = gunzip ?? request.Body;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 64 * 1024));
         try
         {

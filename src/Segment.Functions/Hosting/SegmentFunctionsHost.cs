@@ -54,13 +54,8 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         return RouteAsync(@event, cancellationToken);
     }
 
-    public ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
-    {
-        var parsed = SegmentEventParser.ParseEvent(utf8Json.Span, _options.Parsing);
-        return parsed.Event is { } @event
-            ? RouteAsync(@event, cancellationToken)
-            : ValueTask.FromResult(Reject(parsed.Error!));
-    }
+    public ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default) =>
+        SendAsync(utf8Json, only: null, cancellationToken);
 
     public async ValueTask<BatchSendResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default)
     {
