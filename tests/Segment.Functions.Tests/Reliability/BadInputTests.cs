@@ -10,7 +10,7 @@ using Segment.Functions.Tests.Ingestion;
 namespace Segment.Functions.Tests.Reliability;
 
 /// <summary>
-/// Bad input (issue "Reliability and security", item 3): the shared bad fixtures plus a seeded corpus
+/// Bad input (issue "Reliability and security", item 3): the bad fixtures under tests/fixtures plus a seeded corpus
 /// of mutations of the valid fixture events. Every input is either accepted and ends in a delivery
 /// record, or answered Invalid with a reason and recorded under <see cref="DeliveryRecord.RejectedInput"/>;
 /// nothing throws, nothing hangs, and the host and the HTTP endpoint keep serving afterwards.
