@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Benchmarks;
 

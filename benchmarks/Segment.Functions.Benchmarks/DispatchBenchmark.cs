@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Benchmarks;
 
@@ -41,10 +44,10 @@ public class DispatchBenchmark
     }
 
     [Benchmark]
-    public DeliveryOutcome InvokeAsync() =>
+    public OutcomeKind InvokeAsync() =>
         _invoker.InvokeAsync(_track, CancellationToken.None).GetAwaiter().GetResult().Outcome.Outcome;
 
     [Benchmark]
-    public DeliveryOutcome InvokeAsyncWithHostToken() =>
+    public OutcomeKind InvokeAsyncWithHostToken() =>
         _invoker.InvokeAsync(_track, _hostStopping.Token).GetAwaiter().GetResult().Outcome.Outcome;
 }

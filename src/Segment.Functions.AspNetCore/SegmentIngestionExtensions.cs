@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Segment.Functions;
+using Segment.Functions.AspNetCore;
+using Segment.Functions.AspNetCore.Internal;
+using Segment.Functions.Hosting;
 
 namespace Microsoft.AspNetCore.Builder;
 

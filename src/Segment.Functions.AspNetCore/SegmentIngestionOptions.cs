@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.AspNetCore;
 
 /// <summary>Options of the HTTP ingestion endpoint (<c>app.MapSegmentIngestion()</c>).</summary>
 public sealed class SegmentIngestionOptions

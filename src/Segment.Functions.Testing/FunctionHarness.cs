@@ -2,6 +2,13 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Authoring.Internal;
+using Segment.Functions.Caching.Internal;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Events.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Http.Internal;
+using Segment.Functions.Logging.Internal;
 
 namespace Segment.Functions.Testing;
 
@@ -17,7 +24,7 @@ namespace Segment.Functions.Testing;
 /// using var harness = new FunctionHarness&lt;AcmeFunction, AcmeSettings&gt;(new AcmeSettings { ApiKey = "k", Endpoint = "https://acme.test/api" });
 /// harness.Http.On(HttpMethod.Post, "https://acme.test/api").Respond(HttpStatusCode.OK);
 /// var run = await harness.RunAsync(SampleEvents.Track());
-/// Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+/// Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered));
 /// </code>
 /// </example>
 /// <remarks>
@@ -184,7 +191,7 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     }
 
     private static EventOutcome BadRequest(string message) =>
-        new(DeliveryOutcome.Discarded, OutcomeReason.BadRequest, new ErrorInfo(nameof(InvalidEventPayload), message));
+        new(OutcomeKind.Discarded, OutcomeReason.BadRequest, new ErrorInfo(nameof(InvalidEventPayload), message));
 
     private FunctionRun Run(IReadOnlyList<SegmentEvent> events, IReadOnlyList<EventOutcome> outcomes, InvocationReport? report)
     {

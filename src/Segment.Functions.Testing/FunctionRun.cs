@@ -1,4 +1,5 @@
 using System.Text;
+using Segment.Functions.Hosting;
 
 namespace Segment.Functions.Testing;
 
@@ -15,10 +16,10 @@ public sealed class FunctionRun
         Requests = requests;
         Duration = duration;
         // A batch shows its worst outcome: a retry over a discard over delivered.
-        var worst = outcomes.FirstOrDefault(o => o.Outcome == DeliveryOutcome.Retry);
-        if (worst.Outcome != DeliveryOutcome.Retry)
+        var worst = outcomes.FirstOrDefault(o => o.Outcome == OutcomeKind.Retry);
+        if (worst.Outcome != OutcomeKind.Retry)
         {
-            worst = outcomes.FirstOrDefault(o => o.Outcome != DeliveryOutcome.Delivered);
+            worst = outcomes.FirstOrDefault(o => o.Outcome != OutcomeKind.Delivered);
         }
 
         Result = worst == default ? EventOutcome.Delivered : worst;
@@ -31,7 +32,7 @@ public sealed class FunctionRun
     public EventOutcome Result { get; }
 
     /// <summary>Delivered, discarded or retry.</summary>
-    public DeliveryOutcome Outcome => Result.Outcome;
+    public OutcomeKind Outcome => Result.Outcome;
 
     /// <summary>Why it was not delivered.</summary>
     public OutcomeReason Reason => Result.Reason;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Authoring.Internal;
 
 namespace Segment.Functions;
 

@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Batching;
 
 /// <summary>How events are grouped for functions that override <c>OnBatch</c> (SPEC §5).</summary>
 public sealed class BatchingOptions

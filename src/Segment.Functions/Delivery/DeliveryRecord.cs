@@ -1,4 +1,6 @@
-namespace Segment.Functions;
+using Segment.Functions.Hosting;
+
+namespace Segment.Functions.Delivery;
 
 /// <summary>What happened to one event at one destination: what Segment's Event Delivery page shows.</summary>
 public sealed record DeliveryRecord
@@ -19,7 +21,7 @@ public sealed record DeliveryRecord
     public string EventType { get; init; } = "";
 
     /// <summary>The latest outcome: delivered, discarded, retry (still pending) or expired.</summary>
-    public required DeliveryOutcome Outcome { get; init; }
+    public required OutcomeKind Outcome { get; init; }
 
     /// <summary>Why it was not delivered.</summary>
     public OutcomeReason Reason { get; init; }
@@ -51,6 +53,6 @@ public sealed record DeliveryRecord
     /// </summary>
     public const string RejectedInput = "(rejected input)";
 
-    /// <summary>Whether the outcome is final (anything but <see cref="DeliveryOutcome.Retry"/>).</summary>
-    public bool IsTerminal => Outcome != DeliveryOutcome.Retry;
+    /// <summary>Whether the outcome is final (anything but <see cref="OutcomeKind.Retry"/>).</summary>
+    public bool IsTerminal => Outcome != OutcomeKind.Retry;
 }

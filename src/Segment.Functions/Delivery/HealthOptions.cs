@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Delivery;
 
 /// <summary>When a destination's health check reports degraded or unhealthy, from its recent attempts.</summary>
 /// <remarks>

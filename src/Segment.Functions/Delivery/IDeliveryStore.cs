@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Delivery;
 
 /// <summary>Keeps delivery records and counts per destination. The default is <see cref="InMemoryDeliveryStore"/>.</summary>
 /// <remarks>Implementations must be thread-safe: workers of several destinations write concurrently.</remarks>

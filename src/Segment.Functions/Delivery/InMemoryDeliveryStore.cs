@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Segment.Functions;
+namespace Segment.Functions.Delivery;
 
 /// <summary>
 /// The embedded default store: counts every outcome, and keeps the most recent records of each
@@ -53,16 +53,16 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                 _retrying.Remove(record.Sequence);
                 switch (record.Outcome)
                 {
-                    case DeliveryOutcome.Delivered:
+                    case OutcomeKind.Delivered:
                         _delivered++;
                         break;
-                    case DeliveryOutcome.Discarded:
+                    case OutcomeKind.Discarded:
                         _discarded[record.Reason] = _discarded.GetValueOrDefault(record.Reason) + 1;
                         break;
-                    case DeliveryOutcome.Expired:
+                    case OutcomeKind.Expired:
                         _expired++;
                         break;
-                    case DeliveryOutcome.Retry:
+                    case OutcomeKind.Retry:
                         _retrying.Add(record.Sequence);
                         break;
                 }

@@ -3,6 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Segment.Functions;
+using Segment.Functions.Caching.Internal;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
+using Segment.Functions.Telemetry.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Segment.Functions.Events.Internal;
 
 namespace Segment.Functions;
 

@@ -1,4 +1,6 @@
-namespace Segment.Functions;
+using Segment.Functions.Delivery;
+
+namespace Segment.Functions.Hosting;
 
 /// <summary>
 /// The entry point of the host: hand it Segment events and it routes each to the registered
@@ -30,13 +32,13 @@ public interface ISegmentFunctions
     /// <summary>Sends several typed events; each gets its own result.</summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">Stops waiting for room in a full queue; the event being sent and those after it are answered <see cref="SendStatus.Cancelled"/>.</param>
-    ValueTask<BatchSendResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default);
+    ValueTask<SendBatchResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>Parses a JSON array of events and sends each; an invalid item is rejected alone, the others go on.</summary>
     /// <param name="utf8JsonArray">A JSON array of events as UTF-8.</param>
     /// <param name="cancellationToken">Stops waiting for room in a full queue; the event being sent and those after it are answered <see cref="SendStatus.Cancelled"/>.</param>
     /// <returns>One result per array item; a single <see cref="SendStatus.Invalid"/> result when the input is not a JSON array.</returns>
-    ValueTask<BatchSendResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default);
+    ValueTask<SendBatchResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default);
 
     /// <summary>What a destination holds right now.</summary>
     /// <param name="destination">The destination's name.</param>

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Segment.Functions;
+namespace Segment.Functions.Retries;
 
 /// <summary>How retryable outcomes are rescheduled: randomized exponential backoff inside a retry window.</summary>
 public sealed class RetryOptions

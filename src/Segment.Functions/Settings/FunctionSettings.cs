@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Segment.Functions.Events.Internal;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Batching.Internal;
 
 namespace Segment.Functions.Tests.Batching;
 

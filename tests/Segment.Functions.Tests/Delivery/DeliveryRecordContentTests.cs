@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Hosting;
+using Segment.Functions.Testing;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Delivery;
@@ -45,7 +47,7 @@ public sealed class DeliveryRecordContentTests
         await host.SettleAsync();
 
         var record = host.Records("Leaky").Single();
-        Assert.That((record.Outcome, record.Reason, record.MessageId, record.EventType), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, "m-7", "track")));
+        Assert.That((record.Outcome, record.Reason, record.MessageId, record.EventType), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.MessageRejected, "m-7", "track")));
         Assert.That(record.Error!.Message, Is.EqualTo("Rejected 400 for key ***"));
         Assert.That(record.Logs, Does.Contain("Sending Checkout with key ***"));
         var trace = record.HttpTraces.Single();
@@ -68,7 +70,7 @@ public sealed class DeliveryRecordContentTests
         await host.SettleAsync();
 
         var record = host.Records("Leaky").Single();
-        Assert.That(record.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(record.Outcome, Is.EqualTo(OutcomeKind.Delivered));
         Assert.That(record.Logs, Is.Empty);
         Assert.That(record.HttpTraces, Is.Empty);
         Assert.That(record.Error, Is.Null);

@@ -1,8 +1,10 @@
+using Segment.Functions.Delivery;
+
 namespace Segment.Functions.Tests.Delivery;
 
 public sealed class InMemoryDeliveryStoreTests
 {
-    private static DeliveryRecord Record(string id, DeliveryOutcome outcome, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
+    private static DeliveryRecord Record(string id, OutcomeKind outcome, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
         new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), Outcome = outcome, Reason = reason, Attempts = 1 };
 
     [Test]
@@ -10,11 +12,11 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("same", DeliveryOutcome.Retry, OutcomeReason.Retry) with { Sequence = 1 });
-        sut.Record(Record("same", DeliveryOutcome.Retry, OutcomeReason.Retry) with { Sequence = 2 });
+        sut.Record(Record("same", OutcomeKind.Retry, OutcomeReason.Retry) with { Sequence = 1 });
+        sut.Record(Record("same", OutcomeKind.Retry, OutcomeReason.Retry) with { Sequence = 2 });
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(2));
 
-        sut.Record(Record("same", DeliveryOutcome.Delivered) with { Sequence = 1 });
+        sut.Record(Record("same", OutcomeKind.Delivered) with { Sequence = 1 });
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
     }
 
@@ -23,12 +25,12 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", DeliveryOutcome.Delivered));
-        sut.Record(Record("b", DeliveryOutcome.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("c", DeliveryOutcome.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("d", DeliveryOutcome.Discarded, OutcomeReason.BadRequest));
-        sut.Record(Record("e", DeliveryOutcome.Retry, OutcomeReason.Retry));
-        sut.Record(Record("f", DeliveryOutcome.Expired, OutcomeReason.Timeout));
+        sut.Record(Record("a", OutcomeKind.Delivered));
+        sut.Record(Record("b", OutcomeKind.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("c", OutcomeKind.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("d", OutcomeKind.Discarded, OutcomeReason.BadRequest));
+        sut.Record(Record("e", OutcomeKind.Retry, OutcomeReason.Retry));
+        sut.Record(Record("f", OutcomeKind.Expired, OutcomeReason.Timeout));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Delivered, Is.EqualTo(1));
@@ -44,10 +46,10 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", DeliveryOutcome.Retry, OutcomeReason.Retry));
-        sut.Record(Record("a", DeliveryOutcome.Retry, OutcomeReason.Timeout));
+        sut.Record(Record("a", OutcomeKind.Retry, OutcomeReason.Retry));
+        sut.Record(Record("a", OutcomeKind.Retry, OutcomeReason.Timeout));
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
-        sut.Record(Record("a", DeliveryOutcome.Delivered));
+        sut.Record(Record("a", OutcomeKind.Delivered));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Retrying, Is.Zero);
@@ -61,7 +63,7 @@ public sealed class InMemoryDeliveryStoreTests
 
         for (var i = 0; i < 10; i++)
         {
-            sut.Record(Record($"m{i}", DeliveryOutcome.Delivered));
+            sut.Record(Record($"m{i}", OutcomeKind.Delivered));
         }
 
         Assert.That(sut.Recent("Webhook").Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
@@ -73,7 +75,7 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", DeliveryOutcome.Delivered, destination: "One"));
+        sut.Record(Record("a", OutcomeKind.Delivered, destination: "One"));
 
         Assert.That(sut.Counts("Two").Delivered, Is.Zero);
         Assert.That(sut.Recent("Two"), Is.Empty);
@@ -85,7 +87,7 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 100);
 
-        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Expired)));
+        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? OutcomeKind.Delivered : OutcomeKind.Expired)));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Delivered + counts.Expired, Is.EqualTo(20_000));

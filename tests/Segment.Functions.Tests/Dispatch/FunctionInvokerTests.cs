@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Settings.Internal;
+using Segment.Functions.Testing;
 
 namespace Segment.Functions.Tests.Dispatch;
 

@@ -1,22 +1,25 @@
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Settings.Internal;
+
 namespace Segment.Functions.Tests.Dispatch;
 
 public sealed class OutcomeClassifierTests
 {
     private static readonly SecretRedactor Redactor = new(["hunter2-secret"]);
 
-    [TestCase(200, DeliveryOutcome.Delivered, OutcomeReason.None)]
-    [TestCase(204, DeliveryOutcome.Delivered, OutcomeReason.None)]
-    [TestCase(299, DeliveryOutcome.Delivered, OutcomeReason.None)]
-    [TestCase(408, DeliveryOutcome.Retry, OutcomeReason.Retry)]
-    [TestCase(429, DeliveryOutcome.Retry, OutcomeReason.Retry)]
-    [TestCase(500, DeliveryOutcome.Retry, OutcomeReason.Retry)]
-    [TestCase(599, DeliveryOutcome.Retry, OutcomeReason.Retry)]
-    [TestCase(300, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
-    [TestCase(400, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
-    [TestCase(404, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
-    [TestCase(600, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
-    [TestCase(0, DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)]
-    public void FromStatus_HttpLikeCode_MapsAsSegmentDoes(int status, DeliveryOutcome outcome, OutcomeReason reason)
+    [TestCase(200, OutcomeKind.Delivered, OutcomeReason.None)]
+    [TestCase(204, OutcomeKind.Delivered, OutcomeReason.None)]
+    [TestCase(299, OutcomeKind.Delivered, OutcomeReason.None)]
+    [TestCase(408, OutcomeKind.Retry, OutcomeReason.Retry)]
+    [TestCase(429, OutcomeKind.Retry, OutcomeReason.Retry)]
+    [TestCase(500, OutcomeKind.Retry, OutcomeReason.Retry)]
+    [TestCase(599, OutcomeKind.Retry, OutcomeReason.Retry)]
+    [TestCase(300, OutcomeKind.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(400, OutcomeKind.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(404, OutcomeKind.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(600, OutcomeKind.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(0, OutcomeKind.Discarded, OutcomeReason.MessageRejected)]
+    public void FromStatus_HttpLikeCode_MapsAsSegmentDoes(int status, OutcomeKind outcome, OutcomeReason reason)
     {
         var result = OutcomeClassifier.FromStatus(new EventStatus(status), Redactor);
 
@@ -38,7 +41,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new TaskCanceledException("timed out", new TimeoutException()), Redactor);
 
-        Assert.That(result.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(result.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(result.Reason, Is.EqualTo(OutcomeReason.Timeout));
     }
 
@@ -55,7 +58,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new Polly.CircuitBreaker.BrokenCircuitException("The circuit is now open"), Redactor);
 
-        Assert.That((result.Outcome, result.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Retry)));
+        Assert.That((result.Outcome, result.Reason), Is.EqualTo((OutcomeKind.Retry, OutcomeReason.Retry)));
     }
 
     [Test]
@@ -63,7 +66,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new Polly.RateLimiting.RateLimiterRejectedException(TimeSpan.FromSeconds(2)), Redactor);
 
-        Assert.That((result.Outcome, result.RetryAfter), Is.EqualTo((DeliveryOutcome.Retry, (TimeSpan?)TimeSpan.FromSeconds(2))));
+        Assert.That((result.Outcome, result.RetryAfter), Is.EqualTo((OutcomeKind.Retry, (TimeSpan?)TimeSpan.FromSeconds(2))));
     }
 
     [Test]
@@ -71,7 +74,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new RetryError("slow down") { RetryAfter = TimeSpan.FromSeconds(30) }, Redactor);
 
-        Assert.That(result.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(result.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(result.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
         Assert.That(result.Error!.Type, Is.EqualTo("RetryError"));
     }
@@ -81,7 +84,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new HttpRequestException("Connection refused"), Redactor);
 
-        Assert.That(result.Outcome, Is.EqualTo(DeliveryOutcome.Discarded));
+        Assert.That(result.Outcome, Is.EqualTo(OutcomeKind.Discarded));
         Assert.That(result.Reason, Is.EqualTo(OutcomeReason.UnknownError));
         Assert.That(result.Error!.Type, Is.EqualTo("System.Net.Http.HttpRequestException"));
     }

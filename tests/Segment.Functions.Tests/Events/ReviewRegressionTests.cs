@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Testing;
 using Segment.Functions.Tests.Testing;
 
 namespace Segment.Functions.Tests.Events;

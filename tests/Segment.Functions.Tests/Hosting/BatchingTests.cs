@@ -1,3 +1,6 @@
+using Segment.Functions.Batching;
+using Segment.Functions.Testing;
+
 namespace Segment.Functions.Tests.Hosting;
 
 public sealed class BatchingTests
@@ -138,9 +141,9 @@ public sealed class BatchingTests
         await host.RunToCompletionAsync(TimeSpan.FromMinutes(1));
 
         var last = host.Records("Batcher").GroupBy(r => r.MessageId).ToDictionary(g => g.Key, g => g.Last());
-        Assert.That((last["m-0"].Outcome, last["m-0"].Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 1)));
-        Assert.That((last["m-1"].Outcome, last["m-1"].Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 2)));
-        Assert.That((last["m-2"].Outcome, last["m-2"].Reason, last["m-2"].Attempts), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, 1)));
+        Assert.That((last["m-0"].Outcome, last["m-0"].Attempts), Is.EqualTo((OutcomeKind.Delivered, 1)));
+        Assert.That((last["m-1"].Outcome, last["m-1"].Attempts), Is.EqualTo((OutcomeKind.Delivered, 2)));
+        Assert.That((last["m-2"].Outcome, last["m-2"].Reason, last["m-2"].Attempts), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.MessageRejected, 1)));
         Assert.That(last["m-2"].Error!.Message, Is.EqualTo("bad email"));
         // The retried event went alone, so to the single-event handler.
         Assert.That(probe.Singles.Select(e => e.MessageId), Is.EqualTo(new[] { "m-1" }));
@@ -178,7 +181,7 @@ public sealed class BatchingTests
 
         var records = host.Records("Batcher");
         Assert.That(records, Has.Length.EqualTo(3));
-        Assert.That(records.Select(r => (r.Outcome, r.Reason)), Is.All.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That(records.Select(r => (r.Outcome, r.Reason)), Is.All.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
         Assert.That(records[0].Error!.Message, Is.EqualTo("mapping bug"));
     }
 
@@ -193,7 +196,7 @@ public sealed class BatchingTests
         await host.SettleAsync();
 
         var records = host.Records("Batcher");
-        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(DeliveryOutcome.Discarded));
+        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(OutcomeKind.Discarded));
         Assert.That(records[0].Error!.Message, Does.Contain("1 statuses for 2 events"));
     }
 }

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 
 namespace Segment.Functions.Tests.Hosting;
 

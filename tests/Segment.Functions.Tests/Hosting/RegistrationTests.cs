@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 
 namespace Segment.Functions.Tests.Hosting;
 
@@ -212,7 +215,7 @@ public sealed class RegistrationTests
 
         var seen = probe.SettingsSeen.Single();
         Assert.That((seen.Endpoint, seen.ApiKey), Is.EqualTo(("https://configured.test/hook", "configured-key")));
-        Assert.That(host.Records("Acme").Single().Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(host.Records("Acme").Single().Outcome, Is.EqualTo(OutcomeKind.Delivered));
     }
 
     [Test]

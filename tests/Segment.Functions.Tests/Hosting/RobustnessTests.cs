@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Hosting;
+using Segment.Functions.Telemetry.Internal;
 
 namespace Segment.Functions.Tests.Hosting;
 
@@ -59,7 +61,7 @@ public sealed class RobustnessTests
         Assert.That(host.Functions.GetStatus("A").Pending, Is.Zero);
         var records = host.Records("A");
         Assert.That(records, Has.Length.EqualTo(9), "every event has its final record");
-        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(DeliveryOutcome.Discarded));
+        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(OutcomeKind.Discarded));
         Assert.That(records.Select(r => r.Error!.Message), Is.All.Contains("the logging backend is down"));
         logging.Armed = false;
     }
@@ -74,7 +76,7 @@ public sealed class RobustnessTests
         await host.SettleAsync();
 
         var record = host.Records("A").Single();
-        Assert.That((record.Outcome, record.Attempts), Is.EqualTo((DeliveryOutcome.Expired, 1)));
+        Assert.That((record.Outcome, record.Attempts), Is.EqualTo((OutcomeKind.Expired, 1)));
         Assert.That(host.Functions.GetStatus("A").Pending, Is.Zero);
     }
 
@@ -86,7 +88,7 @@ public sealed class RobustnessTests
         var result = await host.Functions.SendAsync(TestEvents.Track(0));
 
         var record = host.Records("A").Single();
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((record.Outcome, record.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
         Assert.That(result.Routed, Is.Zero);
     }
 

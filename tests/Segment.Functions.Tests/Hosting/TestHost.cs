@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 
 namespace Segment.Functions.Tests.Hosting;
 

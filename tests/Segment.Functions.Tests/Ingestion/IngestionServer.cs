@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.AspNetCore;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Ingestion;

@@ -3,8 +3,10 @@ using Acme;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NUnit.Framework;
-using Segment.Functions;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Testing;
+using Segment.Functions;
 
 public class HostQuickstartTests
 {
@@ -47,7 +49,7 @@ public class HostQuickstartTests
         DeliveryRecord latest = deliveries.Recent("Acme (EU)").First();
         DeliveryCounts us = deliveries.Counts("Acme (US)");
         Assert.That(result.Routed, Is.EqualTo(2));
-        Assert.That((latest.MessageId, latest.Outcome, latest.Attempts), Is.EqualTo(("m-1", DeliveryOutcome.Delivered, 1)));
+        Assert.That((latest.MessageId, latest.Outcome, latest.Attempts), Is.EqualTo(("m-1", OutcomeKind.Delivered, 1)));
         Assert.That(us.Delivered, Is.EqualTo(1));
 
         await host.StopAsync(); // delivers what is still queued, up to ShutdownTimeout

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Tests.Hosting;
 using Segment.Functions.Tests.Ingestion;
 
@@ -70,7 +72,7 @@ public sealed class BadInputTests
         if (file == "bad-timestamp.json" && result.IsAccepted)
         {
             // The fixtures allow a documented lenient choice for this one: then it is delivered like any event.
-            Assert.That(host.Records("Probe").Single().Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+            Assert.That(host.Records("Probe").Single().Outcome, Is.EqualTo(OutcomeKind.Delivered));
             return;
         }
 
@@ -82,7 +84,7 @@ public sealed class BadInputTests
         }
 
         var rejected = host.Records(DeliveryRecord.RejectedInput).Single();
-        Assert.That((rejected.Outcome, rejected.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.BadRequest)));
+        Assert.That((rejected.Outcome, rejected.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.BadRequest)));
         Assert.That(rejected.Error!.Message, Is.EqualTo(result.Error));
         Assert.That(host.Records("Probe"), Is.Empty);
         var thrown = Assert.Throws<InvalidEventPayload>(() => SegmentEvent.Parse(bytes))!;
@@ -260,7 +262,7 @@ public sealed class BadInputTests
         Assert.That(host.Functions.GetStatus("Probe").Pending, Is.Zero);
         Assert.That(store.TerminalEvents("Probe"), Is.EqualTo(routed), "every accepted event ends in a final record at the destination it was routed to");
         Assert.That(store.TerminalRecordsPerEvent, Is.All.EqualTo(1), "exactly one final record per event");
-        var notDelivered = store.Recent("Probe", int.MaxValue).Where(r => r.Outcome != DeliveryOutcome.Delivered).Select(r => $"{r.MessageId}: {r.Outcome} {r.Error}").ToArray();
+        var notDelivered = store.Recent("Probe", int.MaxValue).Where(r => r.Outcome != OutcomeKind.Delivered).Select(r => $"{r.MessageId}: {r.Outcome} {r.Error}").ToArray();
         Assert.That(notDelivered, Is.Empty, "the probe takes every valid event");
 
         // The host still serves.
@@ -268,7 +270,7 @@ public sealed class BadInputTests
         Assert.That((after.Status, after.Routed), Is.EqualTo((SendStatus.Accepted, 1)));
         await store.WhenTerminal("Probe", routed + 1);
         var last = store.Recent("Probe", 1).Single();
-        Assert.That((last.MessageId, last.Outcome), Is.EqualTo(("m-424242", DeliveryOutcome.Delivered)));
+        Assert.That((last.MessageId, last.Outcome), Is.EqualTo(("m-424242", OutcomeKind.Delivered)));
     }
 
     [Test]

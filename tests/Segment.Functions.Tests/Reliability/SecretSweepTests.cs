@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Testing;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Reliability;
@@ -183,7 +184,7 @@ public sealed class SecretSweepTests
         meters.RecordObservableInstruments();
 
         var records = host.Functions.Destinations.SelectMany(d => host.Store.Recent(d, int.MaxValue)).ToArray();
-        Assert.That(records.Select(r => r.Outcome), Is.SupersetOf(new[] { DeliveryOutcome.Delivered, DeliveryOutcome.Discarded, DeliveryOutcome.Retry, DeliveryOutcome.Expired }),
+        Assert.That(records.Select(r => r.Outcome), Is.SupersetOf(new[] { OutcomeKind.Delivered, OutcomeKind.Discarded, OutcomeKind.Retry, OutcomeKind.Expired }),
             "every path ran");
         Assert.That(records.Where(r => r.Reason == OutcomeReason.Timeout), Is.Not.Empty, "the timeout path ran");
         Assert.That(records.SelectMany(r => r.HttpTraces), Is.Not.Empty, "traces were kept");

@@ -1,3 +1,6 @@
+using Segment.Functions.Retries;
+using Segment.Functions.Retries.Internal;
+
 namespace Segment.Functions.Tests.Retries;
 
 public sealed class RetryBackoffTests

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Tests.Settings;
 

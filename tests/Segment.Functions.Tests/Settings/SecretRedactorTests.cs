@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Tests.Settings;
 

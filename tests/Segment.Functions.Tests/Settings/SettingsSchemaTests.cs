@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Tests.Settings;
 

@@ -3,6 +3,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Telemetry;

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Segment.Functions.Authoring.Internal;
+using Segment.Functions.Caching.Internal;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Logging.Internal;
+
+namespace Segment.Functions.Hosting.Internal;
+
+/// <summary>A destination as registered: its name, filter, and how to make its function and settings.</summary>
+internal abstract class DestinationRegistration(string name, DestinationOptions options)
+{
+    public string Name { get; } = name;
+
+    public Func<SegmentEvent, bool>? Filter { get; } = options.Filter;
+
+    /// <summary>The name of the destination's <see cref="HttpClient"/> in <see cref="IHttpClientFactory"/>.</summary>
+    public string HttpClientName => SegmentFunctionsBuilder.HttpClientName(Name);
+
+    /// <summary>Creates the function instance and binds it to its settings and runtime services.</summary>
+    public abstract BoundDestination Bind(IServiceProvider services, InvocationOptions invocation);
+}
+
+/// <summary>A destination's function, bound to its settings; <see cref="Validate"/> checks those settings.</summary>
+internal sealed record BoundDestination(IFunctionInvoker Invoker, Action Validate, object Function);
+
+/// <inheritdoc/>
+internal sealed class DestinationRegistration<TFunction, TSettings>(string name, DestinationOptions options, Func<IServiceProvider, TSettings> settings)
+    : DestinationRegistration(name, options)
+    where TFunction : class, IDestinationFunction<TSettings>
+{
+    public override BoundDestination Bind(IServiceProvider services, InvocationOptions invocation)
+    {
+        var value = settings(services);
+        var schema = SettingsSchema.For(typeof(TSettings));
+        var redactor = schema.CreateRedactor(value);
+        var time = services.GetRequiredService<TimeProvider>();
+        // One instance per destination: two destinations of one class keep their own "global" fields.
+        var function = ActivatorUtilities.CreateInstance<TFunction>(services);
+        if (function is DestinationFunction<TSettings> authored)
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger($"Segment.Functions.Destination.{Name}");
+            authored.Attach(new FunctionRuntime(
+                services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+                services.GetRequiredService<FunctionCacheFactory>().Create(),
+                new CapturingLogger(logger, redactor)));
+        }
+
+        var invoker = new FunctionInvoker<TSettings>(function, value, invocation, redactor, time);
+        return new BoundDestination(invoker, () => schema.Validate(value), function);
+    }
+}
