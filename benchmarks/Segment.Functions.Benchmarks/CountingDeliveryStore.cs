@@ -38,7 +38,7 @@ internal sealed class CountingDeliveryStore(IDeliveryStore? inner = null) : IDel
             return;
         }
 
-        if (record.Outcome == OutcomeKind.Delivered)
+        if (record.State == DeliveryState.Delivered)
         {
             Interlocked.Increment(ref _delivered);
         }

@@ -45,9 +45,9 @@ public class DispatchBenchmark
 
     [Benchmark]
     public OutcomeKind InvokeAsync() =>
-        _invoker.InvokeAsync(_track, CancellationToken.None).GetAwaiter().GetResult().Outcome.Outcome;
+        _invoker.InvokeAsync(_track, CancellationToken.None).GetAwaiter().GetResult().Outcome.Kind;
 
     [Benchmark]
     public OutcomeKind InvokeAsyncWithHostToken() =>
-        _invoker.InvokeAsync(_track, _hostStopping.Token).GetAwaiter().GetResult().Outcome.Outcome;
+        _invoker.InvokeAsync(_track, _hostStopping.Token).GetAwaiter().GetResult().Outcome.Kind;
 }

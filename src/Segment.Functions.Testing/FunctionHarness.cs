@@ -10,6 +10,7 @@ using Segment.Functions.Hosting;
 using Segment.Functions.Http.Internal;
 using Segment.Functions.Logging.Internal;
 
+using Segment.Functions.Testing;
 namespace Segment.Functions.Testing;
 
 /// <summary>
@@ -151,7 +152,7 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
         var next = 0;
         for (var i = 0; i < items.Count; i++)
         {
-            outcomes[i] = items[i].Event is null ? BadRequest($"Event [{i}]: {items[i].Error}") : batch!.Statuses[next++];
+            outcomes[i] = items[i].Event is null ? BadRequest($"Event [{i}]: {items[i].Error}") : batch!.Outcomes[next++];
         }
 
         return new FunctionRun(valid, outcomes, batch?.Logs ?? "", batch?.LogEntries ?? [], batch?.LogsTruncated ?? false, batch?.Requests ?? [], batch?.Duration ?? TimeSpan.Zero);

@@ -21,7 +21,7 @@ public sealed record DeliveryRecord
     public string EventType { get; init; } = "";
 
     /// <summary>The latest outcome: delivered, discarded, retry (still pending) or expired.</summary>
-    public required OutcomeKind Outcome { get; init; }
+    public required DeliveryState State { get; init; }
 
     /// <summary>Why it was not delivered.</summary>
     public OutcomeReason Reason { get; init; }
@@ -53,6 +53,6 @@ public sealed record DeliveryRecord
     /// </summary>
     public const string RejectedInput = "(rejected input)";
 
-    /// <summary>Whether the outcome is final (anything but <see cref="OutcomeKind.Retry"/>).</summary>
-    public bool IsTerminal => Outcome != OutcomeKind.Retry;
+    /// <summary>Whether the outcome is final (anything but <see cref="DeliveryState.Retrying"/>).</summary>
+    public bool IsTerminal => State != DeliveryState.Retrying;
 }

@@ -51,18 +51,18 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
             lock (_gate)
             {
                 _retrying.Remove(record.Sequence);
-                switch (record.Outcome)
+                switch (record.State)
                 {
-                    case OutcomeKind.Delivered:
+                    case DeliveryState.Delivered:
                         _delivered++;
                         break;
-                    case OutcomeKind.Discarded:
+                    case DeliveryState.Discarded:
                         _discarded[record.Reason] = _discarded.GetValueOrDefault(record.Reason) + 1;
                         break;
-                    case OutcomeKind.Expired:
+                    case DeliveryState.Expired:
                         _expired++;
                         break;
-                    case OutcomeKind.Retry:
+                    case DeliveryState.Retrying:
                         _retrying.Add(record.Sequence);
                         break;
                 }

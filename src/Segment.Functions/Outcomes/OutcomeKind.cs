@@ -1,6 +1,6 @@
 namespace Segment.Functions;
 
-/// <summary>What happened to an event at a destination.</summary>
+/// <summary>What one attempt decided for one event: delivered, discarded, or try again later. Whether a retry is still allowed is the host's call (see <see cref="Delivery.DeliveryState"/>).</summary>
 public enum OutcomeKind
 {
     /// <summary>The handler finished without error (or its batch status was 2xx).</summary>
@@ -11,7 +11,4 @@ public enum OutcomeKind
 
     /// <summary>A temporary failure: the event is tried again later with backoff.</summary>
     Retry,
-
-    /// <summary>The event kept failing with temporary errors until the retry window (4 h by default) ran out.</summary>
-    Expired,
 }

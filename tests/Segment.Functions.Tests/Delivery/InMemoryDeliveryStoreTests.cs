@@ -1,22 +1,23 @@
 using Segment.Functions.Delivery;
 
+using Segment.Functions;
 namespace Segment.Functions.Tests.Delivery;
 
 public sealed class InMemoryDeliveryStoreTests
 {
-    private static DeliveryRecord Record(string id, OutcomeKind outcome, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
-        new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), Outcome = outcome, Reason = reason, Attempts = 1 };
+    private static DeliveryRecord Record(string id, DeliveryState state, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
+        new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), State = state, Reason = reason, Attempts = 1 };
 
     [Test]
     public void Counts_TwoEventsSharingAMessageId_AreTwoRetrying()
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("same", OutcomeKind.Retry, OutcomeReason.Retry) with { Sequence = 1 });
-        sut.Record(Record("same", OutcomeKind.Retry, OutcomeReason.Retry) with { Sequence = 2 });
+        sut.Record(Record("same", DeliveryState.Retrying, OutcomeReason.Retry) with { Sequence = 1 });
+        sut.Record(Record("same", DeliveryState.Retrying, OutcomeReason.Retry) with { Sequence = 2 });
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(2));
 
-        sut.Record(Record("same", OutcomeKind.Delivered) with { Sequence = 1 });
+        sut.Record(Record("same", DeliveryState.Delivered) with { Sequence = 1 });
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
     }
 
@@ -25,12 +26,12 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", OutcomeKind.Delivered));
-        sut.Record(Record("b", OutcomeKind.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("c", OutcomeKind.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("d", OutcomeKind.Discarded, OutcomeReason.BadRequest));
-        sut.Record(Record("e", OutcomeKind.Retry, OutcomeReason.Retry));
-        sut.Record(Record("f", OutcomeKind.Expired, OutcomeReason.Timeout));
+        sut.Record(Record("a", DeliveryState.Delivered));
+        sut.Record(Record("b", DeliveryState.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("c", DeliveryState.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("d", DeliveryState.Discarded, OutcomeReason.BadRequest));
+        sut.Record(Record("e", DeliveryState.Retrying, OutcomeReason.Retry));
+        sut.Record(Record("f", DeliveryState.Expired, OutcomeReason.Timeout));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Delivered, Is.EqualTo(1));
@@ -46,10 +47,10 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", OutcomeKind.Retry, OutcomeReason.Retry));
-        sut.Record(Record("a", OutcomeKind.Retry, OutcomeReason.Timeout));
+        sut.Record(Record("a", DeliveryState.Retrying, OutcomeReason.Retry));
+        sut.Record(Record("a", DeliveryState.Retrying, OutcomeReason.Timeout));
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
-        sut.Record(Record("a", OutcomeKind.Delivered));
+        sut.Record(Record("a", DeliveryState.Delivered));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Retrying, Is.Zero);
@@ -63,7 +64,7 @@ public sealed class InMemoryDeliveryStoreTests
 
         for (var i = 0; i < 10; i++)
         {
-            sut.Record(Record($"m{i}", OutcomeKind.Delivered));
+            sut.Record(Record($"m{i}", DeliveryState.Delivered));
         }
 
         Assert.That(sut.Recent("Webhook").Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
@@ -75,7 +76,7 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", OutcomeKind.Delivered, destination: "One"));
+        sut.Record(Record("a", DeliveryState.Delivered, destination: "One"));
 
         Assert.That(sut.Counts("Two").Delivered, Is.Zero);
         Assert.That(sut.Recent("Two"), Is.Empty);
@@ -87,7 +88,7 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 100);
 
-        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? OutcomeKind.Delivered : OutcomeKind.Expired)));
+        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? DeliveryState.Delivered : DeliveryState.Expired)));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Delivered + counts.Expired, Is.EqualTo(20_000));

@@ -1,6 +1,7 @@
 using Segment.Functions.Dispatch.Internal;
 using Segment.Functions.Settings.Internal;
 
+using Segment.Functions;
 namespace Segment.Functions.Tests.Dispatch;
 
 public sealed class OutcomeClassifierTests
@@ -23,7 +24,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromStatus(new EventStatus(status), Redactor);
 
-        Assert.That(result.Outcome, Is.EqualTo(outcome));
+        Assert.That(result.Kind, Is.EqualTo(outcome));
         Assert.That(result.Reason, Is.EqualTo(reason));
         Assert.That(result.Status, Is.EqualTo(status));
     }
@@ -41,7 +42,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new TaskCanceledException("timed out", new TimeoutException()), Redactor);
 
-        Assert.That(result.Outcome, Is.EqualTo(OutcomeKind.Retry));
+        Assert.That(result.Kind, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(result.Reason, Is.EqualTo(OutcomeReason.Timeout));
     }
 
@@ -58,7 +59,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new Polly.CircuitBreaker.BrokenCircuitException("The circuit is now open"), Redactor);
 
-        Assert.That((result.Outcome, result.Reason), Is.EqualTo((OutcomeKind.Retry, OutcomeReason.Retry)));
+        Assert.That((result.Kind, result.Reason), Is.EqualTo((OutcomeKind.Retry, OutcomeReason.Retry)));
     }
 
     [Test]
@@ -66,7 +67,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new Polly.RateLimiting.RateLimiterRejectedException(TimeSpan.FromSeconds(2)), Redactor);
 
-        Assert.That((result.Outcome, result.RetryAfter), Is.EqualTo((OutcomeKind.Retry, (TimeSpan?)TimeSpan.FromSeconds(2))));
+        Assert.That((result.Kind, result.RetryAfter), Is.EqualTo((OutcomeKind.Retry, (TimeSpan?)TimeSpan.FromSeconds(2))));
     }
 
     [Test]
@@ -74,7 +75,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new RetryError("slow down") { RetryAfter = TimeSpan.FromSeconds(30) }, Redactor);
 
-        Assert.That(result.Outcome, Is.EqualTo(OutcomeKind.Retry));
+        Assert.That(result.Kind, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(result.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
         Assert.That(result.Error!.Type, Is.EqualTo("RetryError"));
     }
@@ -84,7 +85,7 @@ public sealed class OutcomeClassifierTests
     {
         var result = OutcomeClassifier.FromException(new HttpRequestException("Connection refused"), Redactor);
 
-        Assert.That(result.Outcome, Is.EqualTo(OutcomeKind.Discarded));
+        Assert.That(result.Kind, Is.EqualTo(OutcomeKind.Discarded));
         Assert.That(result.Reason, Is.EqualTo(OutcomeReason.UnknownError));
         Assert.That(result.Error!.Type, Is.EqualTo("System.Net.Http.HttpRequestException"));
     }

@@ -1,6 +1,7 @@
 using Segment.Functions.Batching;
 using Segment.Functions.Testing;
 
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Hosting;
 
 public sealed class BatchingTests
@@ -141,9 +142,9 @@ public sealed class BatchingTests
         await host.RunToCompletionAsync(TimeSpan.FromMinutes(1));
 
         var last = host.Records("Batcher").GroupBy(r => r.MessageId).ToDictionary(g => g.Key, g => g.Last());
-        Assert.That((last["m-0"].Outcome, last["m-0"].Attempts), Is.EqualTo((OutcomeKind.Delivered, 1)));
-        Assert.That((last["m-1"].Outcome, last["m-1"].Attempts), Is.EqualTo((OutcomeKind.Delivered, 2)));
-        Assert.That((last["m-2"].Outcome, last["m-2"].Reason, last["m-2"].Attempts), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.MessageRejected, 1)));
+        Assert.That((last["m-0"].State, last["m-0"].Attempts), Is.EqualTo((DeliveryState.Delivered, 1)));
+        Assert.That((last["m-1"].State, last["m-1"].Attempts), Is.EqualTo((DeliveryState.Delivered, 2)));
+        Assert.That((last["m-2"].State, last["m-2"].Reason, last["m-2"].Attempts), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected, 1)));
         Assert.That(last["m-2"].Error!.Message, Is.EqualTo("bad email"));
         // The retried event went alone, so to the single-event handler.
         Assert.That(probe.Singles.Select(e => e.MessageId), Is.EqualTo(new[] { "m-1" }));
@@ -181,7 +182,7 @@ public sealed class BatchingTests
 
         var records = host.Records("Batcher");
         Assert.That(records, Has.Length.EqualTo(3));
-        Assert.That(records.Select(r => (r.Outcome, r.Reason)), Is.All.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
+        Assert.That(records.Select(r => (r.State, r.Reason)), Is.All.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError)));
         Assert.That(records[0].Error!.Message, Is.EqualTo("mapping bug"));
     }
 
@@ -196,7 +197,7 @@ public sealed class BatchingTests
         await host.SettleAsync();
 
         var records = host.Records("Batcher");
-        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(OutcomeKind.Discarded));
+        Assert.That(records.Select(r => r.State), Is.All.EqualTo(DeliveryState.Discarded));
         Assert.That(records[0].Error!.Message, Does.Contain("1 statuses for 2 events"));
     }
 }

@@ -215,7 +215,7 @@ public sealed class RegistrationTests
 
         var seen = probe.SettingsSeen.Single();
         Assert.That((seen.Endpoint, seen.ApiKey), Is.EqualTo(("https://configured.test/hook", "configured-key")));
-        Assert.That(host.Records("Acme").Single().Outcome, Is.EqualTo(OutcomeKind.Delivered));
+        Assert.That(host.Records("Acme").Single().State, Is.EqualTo(DeliveryState.Delivered));
     }
 
     [Test]

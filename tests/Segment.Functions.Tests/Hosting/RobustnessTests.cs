@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Segment.Functions.Hosting;
 using Segment.Functions.Telemetry.Internal;
 
+using Segment.Functions;
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Hosting;
 
 /// <summary>Faults in what surrounds a function (loggers, filters, huge waits) never lose an event.</summary>
@@ -61,7 +63,7 @@ public sealed class RobustnessTests
         Assert.That(host.Functions.GetStatus("A").Pending, Is.Zero);
         var records = host.Records("A");
         Assert.That(records, Has.Length.EqualTo(9), "every event has its final record");
-        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(OutcomeKind.Discarded));
+        Assert.That(records.Select(r => r.State), Is.All.EqualTo(DeliveryState.Discarded));
         Assert.That(records.Select(r => r.Error!.Message), Is.All.Contains("the logging backend is down"));
         logging.Armed = false;
     }
@@ -76,7 +78,7 @@ public sealed class RobustnessTests
         await host.SettleAsync();
 
         var record = host.Records("A").Single();
-        Assert.That((record.Outcome, record.Attempts), Is.EqualTo((OutcomeKind.Expired, 1)));
+        Assert.That((record.State, record.Attempts), Is.EqualTo((DeliveryState.Expired, 1)));
         Assert.That(host.Functions.GetStatus("A").Pending, Is.Zero);
     }
 
@@ -88,7 +90,7 @@ public sealed class RobustnessTests
         var result = await host.Functions.SendAsync(TestEvents.Track(0));
 
         var record = host.Records("A").Single();
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError)));
         Assert.That(result.Routed, Is.Zero);
     }
 

@@ -78,7 +78,7 @@ public sealed class RoutingTests
 
         Assert.That(a.Singles.Count, Is.EqualTo(1));
         var record = host.Records("Dest B").Single();
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError)));
         Assert.That(record.Error!.Message, Does.Contain("The destination filter threw").And.Contain("filter bug"));
         Assert.That(result.Routed, Is.EqualTo(1));
     }
@@ -97,7 +97,7 @@ public sealed class RoutingTests
         Assert.That(result.Status, Is.EqualTo(SendStatus.Invalid));
         Assert.That(result.Error, Does.Contain(errorMentions).IgnoreCase);
         var record = host.Records(DeliveryRecord.RejectedInput).Single();
-        Assert.That((record.Outcome, record.Reason, record.Error!.Type), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.BadRequest, "InvalidEventPayload")));
+        Assert.That((record.State, record.Reason, record.Error!.Type), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.BadRequest, "InvalidEventPayload")));
         Assert.That(host.Store.Counts(DeliveryRecord.RejectedInput).Discarded[OutcomeReason.BadRequest], Is.EqualTo(1));
         Assert.That(a.Singles, Is.Empty);
     }

@@ -49,7 +49,7 @@ public class HostQuickstartTests
         DeliveryRecord latest = deliveries.Recent("Acme (EU)").First();
         DeliveryCounts us = deliveries.Counts("Acme (US)");
         Assert.That(result.Routed, Is.EqualTo(2));
-        Assert.That((latest.MessageId, latest.Outcome, latest.Attempts), Is.EqualTo(("m-1", OutcomeKind.Delivered, 1)));
+        Assert.That((latest.MessageId, latest.State, latest.Attempts), Is.EqualTo(("m-1", DeliveryState.Delivered, 1)));
         Assert.That(us.Delivered, Is.EqualTo(1));
 
         await host.StopAsync(); // delivers what is still queued, up to ShutdownTimeout

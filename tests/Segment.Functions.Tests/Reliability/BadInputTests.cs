@@ -72,7 +72,7 @@ public sealed class BadInputTests
         if (file == "bad-timestamp.json" && result.IsAccepted)
         {
             // The fixtures allow a documented lenient choice for this one: then it is delivered like any event.
-            Assert.That(host.Records("Probe").Single().Outcome, Is.EqualTo(OutcomeKind.Delivered));
+            Assert.That(host.Records("Probe").Single().State, Is.EqualTo(DeliveryState.Delivered));
             return;
         }
 
@@ -84,7 +84,7 @@ public sealed class BadInputTests
         }
 
         var rejected = host.Records(DeliveryRecord.RejectedInput).Single();
-        Assert.That((rejected.Outcome, rejected.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.BadRequest)));
+        Assert.That((rejected.State, rejected.Reason), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.BadRequest)));
         Assert.That(rejected.Error!.Message, Is.EqualTo(result.Error));
         Assert.That(host.Records("Probe"), Is.Empty);
         var thrown = Assert.Throws<InvalidEventPayload>(() => SegmentEvent.Parse(bytes))!;
@@ -262,7 +262,7 @@ public sealed class BadInputTests
         Assert.That(host.Functions.GetStatus("Probe").Pending, Is.Zero);
         Assert.That(store.TerminalEvents("Probe"), Is.EqualTo(routed), "every accepted event ends in a final record at the destination it was routed to");
         Assert.That(store.TerminalRecordsPerEvent, Is.All.EqualTo(1), "exactly one final record per event");
-        var notDelivered = store.Recent("Probe", int.MaxValue).Where(r => r.Outcome != OutcomeKind.Delivered).Select(r => $"{r.MessageId}: {r.Outcome} {r.Error}").ToArray();
+        var notDelivered = store.Recent("Probe", int.MaxValue).Where(r => r.State != DeliveryState.Delivered).Select(r => $"{r.MessageId}: {r.State} {r.Error}").ToArray();
         Assert.That(notDelivered, Is.Empty, "the probe takes every valid event");
 
         // The host still serves.
@@ -270,7 +270,7 @@ public sealed class BadInputTests
         Assert.That((after.Status, after.Routed), Is.EqualTo((SendStatus.Accepted, 1)));
         await store.WhenTerminal("Probe", routed + 1);
         var last = store.Recent("Probe", 1).Single();
-        Assert.That((last.MessageId, last.Outcome), Is.EqualTo(("m-424242", OutcomeKind.Delivered)));
+        Assert.That((last.MessageId, last.State), Is.EqualTo(("m-424242", DeliveryState.Delivered)));
     }
 
     [Test]

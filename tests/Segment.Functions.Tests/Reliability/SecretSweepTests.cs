@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Segment.Functions.Testing;
 using Segment.Functions.Tests.Hosting;
 
+using Segment.Functions;
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Reliability;
 
 public sealed class SecretSettings
@@ -184,7 +186,7 @@ public sealed class SecretSweepTests
         meters.RecordObservableInstruments();
 
         var records = host.Functions.Destinations.SelectMany(d => host.Store.Recent(d, int.MaxValue)).ToArray();
-        Assert.That(records.Select(r => r.Outcome), Is.SupersetOf(new[] { OutcomeKind.Delivered, OutcomeKind.Discarded, OutcomeKind.Retry, OutcomeKind.Expired }),
+        Assert.That(records.Select(r => r.State), Is.SupersetOf(new[] { DeliveryState.Delivered, DeliveryState.Discarded, DeliveryState.Retrying, DeliveryState.Expired }),
             "every path ran");
         Assert.That(records.Where(r => r.Reason == OutcomeReason.Timeout), Is.Not.Empty, "the timeout path ran");
         Assert.That(records.SelectMany(r => r.HttpTraces), Is.Not.Empty, "traces were kept");

@@ -3,6 +3,8 @@ using Segment.Functions.Retries;
 using Segment.Functions.Retries.Internal;
 using Segment.Functions.Tests.Hosting;
 
+using Segment.Functions;
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Retries;
 
 public sealed class HostRetryTests
@@ -21,7 +23,7 @@ public sealed class HostRetryTests
         await host.RunToCompletionAsync(TimeSpan.FromSeconds(1));
 
         var records = host.Records("Webhook");
-        Assert.That(records.Select(r => r.Outcome), Is.EqualTo(new[] { OutcomeKind.Retry, OutcomeKind.Retry, OutcomeKind.Delivered }));
+        Assert.That(records.Select(r => r.State), Is.EqualTo(new[] { DeliveryState.Retrying, DeliveryState.Retrying, DeliveryState.Delivered }));
         Assert.That(records.Select(r => r.Attempts), Is.EqualTo(new[] { 1, 2, 3 }));
         Assert.That(records.Select(r => r.FirstAttemptAt).Distinct().Single(), Is.EqualTo(sentAt));
         Assert.That(records[^1].LastAttemptAt, Is.GreaterThan(sentAt));
@@ -59,8 +61,8 @@ public sealed class HostRetryTests
 
         var records = host.Records("Webhook");
         var last = records[^1];
-        Assert.That((last.Outcome, last.Reason), Is.EqualTo((OutcomeKind.Expired, OutcomeReason.Retry)));
-        Assert.That(records.Take(records.Length - 1).Select(r => r.Outcome), Is.All.EqualTo(OutcomeKind.Retry));
+        Assert.That((last.State, last.Reason), Is.EqualTo((DeliveryState.Expired, OutcomeReason.Retry)));
+        Assert.That(records.Take(records.Length - 1).Select(r => r.State), Is.All.EqualTo(DeliveryState.Retrying));
         Assert.That(last.Attempts, Is.EqualTo(probe.Singles.Count).And.GreaterThan(10));
         Assert.That(last.LastAttemptAt - last.FirstAttemptAt, Is.LessThanOrEqualTo(TimeSpan.FromHours(4)).And.GreaterThan(TimeSpan.FromHours(3)));
         Assert.That(last.Error!.Message, Is.EqualTo("always down"));
@@ -103,7 +105,7 @@ public sealed class HostRetryTests
         await host.RunToCompletionAsync(TimeSpan.FromSeconds(1));
 
         var records = host.Records("Webhook");
-        Assert.That(records.Select(r => (r.Outcome, r.Reason)), Is.EqualTo(new[] { (OutcomeKind.Retry, OutcomeReason.Timeout), (OutcomeKind.Delivered, OutcomeReason.None) }));
+        Assert.That(records.Select(r => (r.State, r.Reason)), Is.EqualTo(new[] { (DeliveryState.Retrying, OutcomeReason.Timeout), (DeliveryState.Delivered, OutcomeReason.None) }));
         Assert.That(records[0].Error!.Message, Does.Contain("5 s"));
     }
 
@@ -117,7 +119,7 @@ public sealed class HostRetryTests
         await host.SettleAsync();
 
         var record = host.Records("Webhook").Single();
-        Assert.That((record.Outcome, record.Reason, record.Attempts), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.MessageRejected, 1)));
+        Assert.That((record.State, record.Reason, record.Attempts), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected, 1)));
         Assert.That(host.Functions.GetStatus("Webhook").Pending, Is.Zero);
     }
 }

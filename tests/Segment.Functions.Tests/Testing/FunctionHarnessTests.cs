@@ -229,14 +229,14 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunBatchAsync(events);
 
-        Assert.That(run.Statuses.Select(s => s.Outcome), Is.EqualTo(new[]
+        Assert.That(run.Outcomes.Select(s => s.Kind), Is.EqualTo(new[]
         {
             OutcomeKind.Delivered, OutcomeKind.Discarded, OutcomeKind.Delivered, OutcomeKind.Retry,
             OutcomeKind.Retry, OutcomeKind.Retry, OutcomeKind.Delivered,
         }));
-        Assert.That(run.Statuses[1].Reason, Is.EqualTo(OutcomeReason.MessageRejected));
-        Assert.That(run.Statuses[1].Status, Is.EqualTo(400));
-        Assert.That(run.Statuses[3].Error!.Message, Is.EqualTo("status 500 for ***"));
+        Assert.That(run.Outcomes[1].Reason, Is.EqualTo(OutcomeReason.MessageRejected));
+        Assert.That(run.Outcomes[1].Status, Is.EqualTo(400));
+        Assert.That(run.Outcomes[3].Error!.Message, Is.EqualTo("status 500 for ***"));
         Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry), "a batch shows its worst outcome");
         Assert.That(harness.Function.SupportsBatching, Is.True);
 
@@ -250,7 +250,7 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunBatchAsync([SampleEvents.Identify(), new TrackEvent { Event = "throw-retry", UserId = "u" }]);
 
-        Assert.That(run.Statuses.Select(s => s.Reason), Is.EqualTo(new[] { OutcomeReason.Retry, OutcomeReason.Retry }));
+        Assert.That(run.Outcomes.Select(s => s.Reason), Is.EqualTo(new[] { OutcomeReason.Retry, OutcomeReason.Retry }));
     }
 
     [Test]
@@ -266,9 +266,9 @@ public sealed class FunctionHarnessTests
             ]
             """);
 
-        Assert.That(run.Statuses.Select(s => s.Outcome), Is.EqualTo(new[] { OutcomeKind.Delivered, OutcomeKind.Discarded, OutcomeKind.Retry }));
-        Assert.That(run.Statuses[1].Reason, Is.EqualTo(OutcomeReason.BadRequest));
-        Assert.That(run.Statuses[1].Error!.Message, Does.Contain("[1]").And.Contain("\"event\""));
+        Assert.That(run.Outcomes.Select(s => s.Kind), Is.EqualTo(new[] { OutcomeKind.Delivered, OutcomeKind.Discarded, OutcomeKind.Retry }));
+        Assert.That(run.Outcomes[1].Reason, Is.EqualTo(OutcomeReason.BadRequest));
+        Assert.That(run.Outcomes[1].Error!.Message, Does.Contain("[1]").And.Contain("\"event\""));
     }
 
     [Test]

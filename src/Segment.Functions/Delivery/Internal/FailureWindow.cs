@@ -12,7 +12,7 @@ internal sealed class FailureWindow
     public FailureWindow(int size) => _failed = new bool[size];
 
     /// <summary>Whether an outcome counts against the destination (rather than against the event).</summary>
-    public static bool IsFailure(EventOutcome outcome) => outcome.Outcome switch
+    public static bool IsFailure(EventOutcome outcome) => outcome.Kind switch
     {
         OutcomeKind.Delivered => false,
         OutcomeKind.Discarded => outcome.Reason is OutcomeReason.UnknownError or OutcomeReason.InvalidSettings or OutcomeReason.Timeout,

@@ -48,7 +48,7 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
         RunAsync(
             events,
             static (self, batch, token) => EventDispatcher.DispatchBatch(self._function, batch, self._settings, token),
-            static (self, batch, task, outcome) => outcome.Outcome == OutcomeKind.Delivered
+            static (self, batch, task, outcome) => outcome.Kind == OutcomeKind.Delivered
                 ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
                 // A thrown error decides for the whole batch: RetryError and Timeout retry it, anything else discards it.
                 : Enumerable.Repeat(outcome, batch.Count).ToArray(),

@@ -53,7 +53,7 @@ internal sealed partial class DestinationPipeline
             outcome = OutcomeClassifier.FromException(exception, _invoker.Redactor);
         }
 
-        EndActivity(activity, outcome.Outcome == OutcomeKind.Delivered ? 0 : 1);
+        EndActivity(activity, outcome.Kind == OutcomeKind.Delivered ? 0 : 1);
         Complete(item, outcome, capture);
     }
 
@@ -90,7 +90,7 @@ internal sealed partial class DestinationPipeline
                 outcomes = Enumerable.Repeat(OutcomeClassifier.FromException(exception, _invoker.Redactor), batch.Count).ToArray();
             }
 
-            EndActivity(activity, outcomes.Count(o => o.Outcome != OutcomeKind.Delivered));
+            EndActivity(activity, outcomes.Count(o => o.Kind != OutcomeKind.Delivered));
             // Each event keeps its own record; only those whose status failed are retried.
             for (var i = 0; i < batch.Count; i++)
             {
@@ -115,7 +115,7 @@ internal sealed partial class DestinationPipeline
         }
 
         _telemetry.Rejected(Name, "queue_full");
-        Store(NewRecord(@event, PendingEvent.NextSequence(), _queueFullOutcome, OutcomeKind.Discarded, attempts: 0, now, now, capture: null));
+        Store(NewRecord(@event, PendingEvent.NextSequence(), _queueFullOutcome, DeliveryState.Discarded, attempts: 0, now, now, capture: null));
     }
 
     /// <summary>Records an event whose destination filter threw: it is discarded for this destination as an Unknown Error.</summary>
@@ -125,7 +125,7 @@ internal sealed partial class DestinationPipeline
         var error = OutcomeClassifier.FromException(exception, _invoker.Redactor).Error!;
         var outcome = new EventOutcome(OutcomeKind.Discarded, OutcomeReason.UnknownError, error with { Message = $"The destination filter threw: {error.Message}" });
         _telemetry.Outcome(Name, outcome, expired: false);
-        Store(NewRecord(@event, PendingEvent.NextSequence(), outcome, OutcomeKind.Discarded, attempts: 0, now, now, capture: null));
+        Store(NewRecord(@event, PendingEvent.NextSequence(), outcome, DeliveryState.Discarded, attempts: 0, now, now, capture: null));
     }
 
     private void Begin(PendingEvent item)
@@ -194,7 +194,7 @@ internal sealed partial class DestinationPipeline
         {
             var error = new ErrorInfo(exception.GetType().FullName ?? exception.GetType().Name, _invoker.Redactor.Redact($"Recording the outcome failed: {exception.Message}"));
             var now = _time.GetUtcNow();
-            Store(NewRecord(item.Event, item.Sequence, new EventOutcome(OutcomeKind.Discarded, OutcomeReason.UnknownError, error), OutcomeKind.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
+            Store(NewRecord(item.Event, item.Sequence, new EventOutcome(OutcomeKind.Discarded, OutcomeReason.UnknownError, error), DeliveryState.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
             Log.CompleteFailed(_logger, Name, exception);
         });
 
@@ -203,12 +203,12 @@ internal sealed partial class DestinationPipeline
     {
         _health.Add(FailureWindow.IsFailure(outcome));
         var now = _time.GetUtcNow();
-        if (outcome.Outcome == OutcomeKind.Retry)
+        if (outcome.Kind == OutcomeKind.Retry)
         {
             if (_backoff.NextAttempt(item.Attempts, item.FirstAttemptAt, now, outcome.RetryAfter) is { } next)
             {
                 _telemetry.Outcome(Name, outcome, expired: false);
-                Store(NewRecord(item.Event, item.Sequence, outcome, OutcomeKind.Retry, item.Attempts, item.FirstAttemptAt, now, capture));
+                Store(NewRecord(item.Event, item.Sequence, outcome, DeliveryState.Retrying, item.Attempts, item.FirstAttemptAt, now, capture));
                 // Last, after the record, so an attempt that is due at once cannot be recorded before this one.
                 _retries.Schedule(item, next);
                 return false;
@@ -216,31 +216,31 @@ internal sealed partial class DestinationPipeline
 
             Log.Expired(_logger, Name, item.Attempts, outcome.Reason.ToDisplayText());
             _telemetry.Outcome(Name, outcome, expired: true);
-            Store(NewRecord(item.Event, item.Sequence, outcome, OutcomeKind.Expired, item.Attempts, item.FirstAttemptAt, now, capture));
+            Store(NewRecord(item.Event, item.Sequence, outcome, DeliveryState.Expired, item.Attempts, item.FirstAttemptAt, now, capture));
             return true;
         }
 
-        if (outcome.Outcome == OutcomeKind.Discarded)
+        if (outcome.Kind == OutcomeKind.Discarded)
         {
             Log.Discarded(_logger, Name, outcome.Reason.ToDisplayText());
         }
 
         _telemetry.Outcome(Name, outcome, expired: false);
-        Store(NewRecord(item.Event, item.Sequence, outcome, outcome.Outcome, item.Attempts, item.FirstAttemptAt, now, capture));
+        Store(NewRecord(item.Event, item.Sequence, outcome, outcome.Kind == OutcomeKind.Delivered ? DeliveryState.Delivered : DeliveryState.Discarded, item.Attempts, item.FirstAttemptAt, now, capture));
         return true;
     }
 
-    private DeliveryRecord NewRecord(SegmentEvent @event, long sequence, EventOutcome outcome, OutcomeKind recorded, int attempts, DateTimeOffset first, DateTimeOffset last, InvocationCapture? capture)
+    private DeliveryRecord NewRecord(SegmentEvent @event, long sequence, EventOutcome outcome, DeliveryState recorded, int attempts, DateTimeOffset first, DateTimeOffset last, InvocationCapture? capture)
     {
         // Logs and traces are kept for failures only (SPEC §7); delivered events need not carry them.
-        var failed = recorded != OutcomeKind.Delivered && capture is not null;
+        var failed = recorded != DeliveryState.Delivered && capture is not null;
         return new DeliveryRecord
         {
             Destination = Name,
             MessageId = @event.MessageId ?? "",
             Sequence = sequence,
             EventType = @event.Type,
-            Outcome = recorded,
+            State = recorded,
             Reason = outcome.Reason,
             Attempts = attempts,
             FirstAttemptAt = first,

@@ -293,7 +293,7 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
                 Destination = DeliveryRecord.RejectedInput,
                 MessageId = "",
                 Sequence = PendingEvent.NextSequence(),
-                Outcome = OutcomeKind.Discarded,
+                State = DeliveryState.Discarded,
                 Reason = OutcomeReason.BadRequest,
                 FirstAttemptAt = now,
                 LastAttemptAt = now,

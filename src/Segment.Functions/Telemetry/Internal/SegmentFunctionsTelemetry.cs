@@ -43,7 +43,7 @@ internal sealed class SegmentFunctionsTelemetry
             _events.Add(1, new TagList
             {
                 { "destination", destination },
-                { "outcome", expired ? "expired" : OutcomeTag(outcome.Outcome) },
+                { "outcome", expired ? "expired" : OutcomeTag(outcome.Kind) },
                 { "reason", ReasonTag(outcome.Reason) },
             });
         }
