@@ -29,7 +29,7 @@ public class DispatchBenchmark
         _track = (TrackEvent)SegmentEvent.Parse(BenchmarkFixtures.Event("track.json"));
         _function = new NoopFunction();
         _settings = new NoopSettings();
-        _invoker = new FunctionInvoker<NoopSettings>(_function, _settings, new InvocationOptions(), SecretRedactor.None, TimeProvider.System);
+        _invoker = new FunctionInvoker<NoopSettings>(_function, _settings, new InvocationOptions(), SecretRedactor.None, TimeProvider.System, supportsBatching: false, validateSettings: static () => { });
     }
 
     [GlobalCleanup]

@@ -8,9 +8,7 @@ using Segment.Functions.Dispatch.Internal;
 using Segment.Functions.Events.Internal;
 using Segment.Functions.Hosting;
 using Segment.Functions.Http.Internal;
-using Segment.Functions.Logging.Internal;
 
-using Segment.Functions.Testing;
 namespace Segment.Functions.Testing;
 
 /// <summary>
@@ -41,33 +39,45 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     private readonly FunctionCacheFactory _caches;
     private readonly HttpClient _httpClient;
     private readonly FunctionInvoker<TSettings> _invoker;
-    private readonly SettingsSchema _schema;
 
-    /// <summary>Creates the harness and the function.</summary>
+    /// <summary>Creates the harness and the function, bound exactly as the host binds a destination.</summary>
     /// <param name="settings">The settings to run with (the editor's test settings).</param>
     /// <param name="createFunction">Creates the function; by default it is built with its constructor's services resolved from a small container holding <see cref="TimeProvider"/>.</param>
     /// <param name="options">Timeout and capture limits; the host's defaults when null.</param>
+    /// <exception cref="InvalidSettings">
+    /// A required setting is missing, as the host refuses to start such a destination; the message
+    /// names the setting.
+    /// </exception>
     public FunctionHarness(TSettings settings, Func<IServiceProvider, TFunction>? createFunction = null, InvocationOptions? options = null)
     {
         Settings = settings;
         Options = options ?? new InvocationOptions();
         Options.Validate();
         _services = new ServiceCollection().AddSingleton<TimeProvider>(Time).BuildServiceProvider();
-        Function = createFunction?.Invoke(_services) ?? ActivatorUtilities.CreateInstance<TFunction>(_services);
-        _schema = SettingsSchema.For(typeof(TSettings));
-        var redactor = _schema.CreateRedactor(settings);
-        _caches = new FunctionCacheFactory(new FunctionCacheOptions(), Time);
         _httpClient = new HttpClient(new CapturingHttpHandler(Http));
-        if (Function is DestinationFunction<TSettings> authored)
+        _caches = new FunctionCacheFactory(new FunctionCacheOptions(), Time);
+        try
         {
-            authored.Attach(new FunctionRuntime(_httpClient, _caches.Create(), new CapturingLogger(NullLogger.Instance, redactor)));
+            Function = createFunction?.Invoke(_services) ?? ActivatorUtilities.CreateInstance<TFunction>(_services);
+            _invoker = FunctionBinding.Bind(
+                HarnessDestination, Function, settings, _httpClient, _caches.Create(), NullLogger.Instance, Options, Time);
+            _invoker.ValidateSettings();
         }
-
-        _invoker = new FunctionInvoker<TSettings>(Function, settings, Options, redactor, Time);
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The destination name a harness-bound function sees in its <see cref="FunctionContext"/>.</summary>
+    public const string HarnessDestination = "(harness)";
 
     /// <summary>The function under test (one instance for every run, as in the host).</summary>
     public TFunction Function { get; }
+
+    /// <summary>Whether the host would send this function batches: true when it defines <c>OnBatch</c>.</summary>
+    public bool SupportsBatching => _invoker.SupportsBatching;
 
     /// <summary>The settings every run gets.</summary>
     public TSettings Settings { get; }
@@ -88,11 +98,6 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     public async Task<FunctionRun> RunAsync(SegmentEvent @event, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@event);
-        if (InvalidSettings() is { } invalid)
-        {
-            return Run([@event], [invalid], null);
-        }
-
         var report = await WithWatchdog(_invoker.InvokeAsync(@event, cancellationToken)).ConfigureAwait(false);
         return Run([@event], report.Outcomes, report);
     }
@@ -107,11 +112,6 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
         if (events.Count == 0)
         {
             throw new ArgumentException("A batch needs at least one event.", nameof(events));
-        }
-
-        if (InvalidSettings() is { } invalid)
-        {
-            return Run(events, Enumerable.Repeat(invalid, events.Count).ToArray(), null);
         }
 
         var report = await WithWatchdog(_invoker.InvokeBatchAsync(events, cancellationToken)).ConfigureAwait(false);
@@ -175,19 +175,6 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
             _caches.Dispose();
             (Function as IDisposable)?.Dispose();
             _services.Dispose();
-        }
-    }
-
-    private EventOutcome? InvalidSettings()
-    {
-        try
-        {
-            _schema.Validate(Settings);
-            return null;
-        }
-        catch (InvalidSettings e)
-        {
-            return OutcomeClassifier.FromException(e, _invoker.Redactor);
         }
     }
 

@@ -79,7 +79,7 @@ public sealed class SegmentFunctionsBuilder
         return Add<TFunction, TSettings>(name, configureDestination, _ => settings.Get<TSettings>() ?? new TSettings());
     }
 
-    /// <summary>Adds a destination whose function takes untyped settings (<see cref="DestinationFunction"/>).</summary>
+    /// <summary>Adds a destination whose function takes untyped settings (a <see cref="DestinationFunction"/>, or any <see cref="IDestinationFunction{TSettings}"/> of <see cref="FunctionSettings"/>).</summary>
     /// <typeparam name="TFunction">The function class.</typeparam>
     /// <param name="name">The destination's name, unique.</param>
     /// <param name="settings">The settings; mark secrets with <c>encrypted: true</c>.</param>
@@ -87,7 +87,7 @@ public sealed class SegmentFunctionsBuilder
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
     public SegmentFunctionsBuilder AddDestination<TFunction>(string name, FunctionSettings settings, Action<DestinationOptions>? configureDestination = null)
-        where TFunction : DestinationFunction
+        where TFunction : class, IDestinationFunction<FunctionSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         return Add<TFunction, FunctionSettings>(name, configureDestination, _ => settings);

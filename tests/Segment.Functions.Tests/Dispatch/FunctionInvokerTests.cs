@@ -21,7 +21,7 @@ public sealed class FunctionInvokerTests
     }
 
     private static FunctionInvoker<FunctionSettings> CreateSut(IDestinationFunction<FunctionSettings> function, FakeTimeProvider time) =>
-        new(function, new FunctionSettings(), new InvocationOptions(), SecretRedactor.None, time);
+        new(function, new FunctionSettings(), new InvocationOptions(), SecretRedactor.None, time, supportsBatching: true, validateSettings: static () => { });
 
     [Test]
     public async Task InvokeBatchAsync_StatusListOfTheWrongLength_DiscardsWithAClearMessage()

@@ -19,19 +19,26 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
     private readonly InvocationOptions _options;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
+    private readonly Action _validateSettings;
 
-    public FunctionInvoker(IDestinationFunction<TSettings> function, TSettings settings, InvocationOptions options, SecretRedactor redactor, TimeProvider time)
+    /// <summary>Made by <see cref="Authoring.Internal.FunctionBinding"/> (the benchmarks make one directly).</summary>
+    public FunctionInvoker(IDestinationFunction<TSettings> function, TSettings settings, InvocationOptions options, SecretRedactor redactor, TimeProvider time, bool supportsBatching, Action validateSettings)
     {
         _function = function;
         _settings = settings;
         _options = options;
         _redactor = redactor;
         _time = time;
+        SupportsBatching = supportsBatching;
+        _validateSettings = validateSettings;
     }
 
     public SecretRedactor Redactor => _redactor;
 
-    public bool SupportsBatching => _function.SupportsBatching;
+    public bool SupportsBatching { get; }
+
+    /// <inheritdoc/>
+    public void ValidateSettings() => _validateSettings();
 
     /// <summary>Runs the single-event handler for the event's type.</summary>
     /// <exception cref="OperationCanceledException">The caller's token was cancelled (not a timeout).</exception>
@@ -154,7 +161,12 @@ internal interface IFunctionInvoker
 {
     SecretRedactor Redactor { get; }
 
+    /// <summary>Whether the function defines <c>OnBatch</c>.</summary>
     bool SupportsBatching { get; }
+
+    /// <summary>Checks the settings against their schema.</summary>
+    /// <exception cref="InvalidSettings">A required setting is missing; the message names it.</exception>
+    void ValidateSettings();
 
     ValueTask<InvocationReport> InvokeAsync(SegmentEvent @event, CancellationToken cancellationToken);
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Segment.Functions.Authoring.Internal;
 using Segment.Functions.Caching.Internal;
 using Segment.Functions.Dispatch.Internal;
-using Segment.Functions.Logging.Internal;
 
 namespace Segment.Functions.Hosting.Internal;
 
@@ -21,8 +20,8 @@ internal abstract class DestinationRegistration(string name, DestinationOptions 
     public abstract BoundDestination Bind(IServiceProvider services, InvocationOptions invocation);
 }
 
-/// <summary>A destination's function, bound to its settings; <see cref="Validate"/> checks those settings.</summary>
-internal sealed record BoundDestination(IFunctionInvoker Invoker, Action Validate, object Function);
+/// <summary>A destination's function, bound to its settings and runtime.</summary>
+internal sealed record BoundDestination(IFunctionInvoker Invoker, object Function);
 
 /// <inheritdoc/>
 internal sealed class DestinationRegistration<TFunction, TSettings>(string name, DestinationOptions options, Func<IServiceProvider, TSettings> settings)
@@ -31,22 +30,17 @@ internal sealed class DestinationRegistration<TFunction, TSettings>(string name,
 {
     public override BoundDestination Bind(IServiceProvider services, InvocationOptions invocation)
     {
-        var value = settings(services);
-        var schema = SettingsSchema.For(typeof(TSettings));
-        var redactor = schema.CreateRedactor(value);
-        var time = services.GetRequiredService<TimeProvider>();
         // One instance per destination: two destinations of one class keep their own "global" fields.
         var function = ActivatorUtilities.CreateInstance<TFunction>(services);
-        if (function is DestinationFunction<TSettings> authored)
-        {
-            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger($"Segment.Functions.Destination.{Name}");
-            authored.Attach(new FunctionRuntime(
-                services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-                services.GetRequiredService<FunctionCacheFactory>().Create(),
-                new CapturingLogger(logger, redactor)));
-        }
-
-        var invoker = new FunctionInvoker<TSettings>(function, value, invocation, redactor, time);
-        return new BoundDestination(invoker, () => schema.Validate(value), function);
+        var invoker = FunctionBinding.Bind(
+            Name,
+            function,
+            settings(services),
+            services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+            services.GetRequiredService<FunctionCacheFactory>().Create(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger($"Segment.Functions.Destination.{Name}"),
+            invocation,
+            services.GetRequiredService<TimeProvider>());
+        return new BoundDestination(invoker, function);
     }
 }

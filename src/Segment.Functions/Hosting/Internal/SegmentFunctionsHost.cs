@@ -127,7 +127,7 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         {
             try
             {
-                _bound[i].Validate();
+                _bound[i].Invoker.ValidateSettings();
             }
             catch (InvalidSettings e)
             {
