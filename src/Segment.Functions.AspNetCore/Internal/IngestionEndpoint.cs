@@ -17,13 +17,14 @@ internal sealed class IngestionEndpoint
     // An event may nest 64 deep; a batch envelope adds two levels.
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 66 };
     private static readonly JsonSerializerOptions WriteOptions = new() { MaxDepth = 66 };
-    private readonly SegmentFunctionsHost _host;
+    private static readonly SendOptions AllDestinations = new();
+    private readonly ISegmentFunctions _host;
     private readonly SegmentIngestionOptions _options;
     private readonly int _maxEventBytes;
     private readonly WriteKeyCheck _keys;
     private readonly TimeProvider _time;
 
-    public IngestionEndpoint(SegmentFunctionsHost host, IOptions<SegmentIngestionOptions> options, IOptions<SegmentFunctionsOptions> hostOptions, TimeProvider time)
+    public IngestionEndpoint(ISegmentFunctions host, IOptions<SegmentIngestionOptions> options, IOptions<SegmentFunctionsOptions> hostOptions, TimeProvider time)
     {
         _host = host;
         _options = options.Value;
@@ -124,6 +125,7 @@ internal sealed class IngestionEndpoint
 
     private async Task<IResult> SendAsync(List<JsonNode?> events, JsonObject? envelope, IReadOnlySet<string>? destinations, CancellationToken cancellationToken)
     {
+        var sendOptions = destinations is null ? AllDestinations : new SendOptions { Destinations = destinations };
         var receivedAt = _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var accepted = 0;
         List<IngestionError>? errors = null;
@@ -148,7 +150,7 @@ internal sealed class IngestionEndpoint
                 continue;
             }
 
-            var result = await _host.SendAsync(utf8, destinations, cancellationToken).ConfigureAwait(false);
+            var result = await _host.SendAsync(utf8, sendOptions, cancellationToken).ConfigureAwait(false);
             if (result.Status == SendStatus.Stopped)
             {
                 return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "The server is stopping; send again later.");

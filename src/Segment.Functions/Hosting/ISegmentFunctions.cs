@@ -29,6 +29,18 @@ public interface ISegmentFunctions
     /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
     ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default);
 
+    /// <summary>Routes a typed event like <see cref="SendAsync(SegmentEvent, CancellationToken)"/>, within the limits of <paramref name="options"/>.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="options">Which destinations the send may reach.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue; the answer is then <see cref="SendStatus.Cancelled"/>.</param>
+    ValueTask<SendResult> SendAsync(SegmentEvent @event, SendOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Parses one event from UTF-8 JSON (once), then routes it like <see cref="SendAsync(SegmentEvent, SendOptions, CancellationToken)"/>.</summary>
+    /// <param name="utf8Json">One event as UTF-8 JSON.</param>
+    /// <param name="options">Which destinations the send may reach.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
+    ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, SendOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>Sends several typed events; each gets its own result.</summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">Stops waiting for room in a full queue; the event being sent and those after it are answered <see cref="SendStatus.Cancelled"/>.</param>

@@ -34,6 +34,24 @@ public sealed class RoutingTests
         Assert.That(result.Status, Is.EqualTo(SendStatus.Accepted));
     }
 
+    [TestCase(null, true)]
+    [TestCase("""{"All":false,"Dest B":true}""", true)]
+    [TestCase("""{"Dest B":false}""", false)]
+    public async Task SendAsync_WithSendOptionsDestinations_ReachesOnlyThoseTheEventAlsoAllows(string? integrations, bool toB)
+    {
+        Probe a = new(), b = new();
+        await using var host = await CreateSut(a, b);
+        var options = new SendOptions { Destinations = new HashSet<string>(StringComparer.Ordinal) { "Dest B" } };
+
+        var typed = await host.Functions.SendAsync(TestEvents.Track(1, integrations: integrations), options);
+        var json = await host.Functions.SendAsync(Encoding.UTF8.GetBytes(TestEvents.TrackJson(2, integrations: integrations)), options);
+        await host.SettleAsync();
+
+        Assert.That(a.Singles, Is.Empty, "Dest A is outside the send's destinations, whatever the event allows");
+        Assert.That(b.Singles.Count, Is.EqualTo(toB ? 2 : 0));
+        Assert.That((typed.Routed, json.Routed), Is.EqualTo((toB ? 1 : 0, toB ? 1 : 0)));
+    }
+
     [Test]
     public void IntegrationsRule_ReadsABagChangedInCode()
     {

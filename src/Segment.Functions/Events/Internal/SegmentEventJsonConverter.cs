@@ -7,7 +7,7 @@ namespace Segment.Functions.Events.Internal;
 /// Lets <see cref="JsonSerializer"/> read and write every event type with the Spec's field names,
 /// keeping unknown fields. Attached to the event types; there is nothing to register.
 /// </summary>
-public sealed class SegmentEventJsonConverter : JsonConverterFactory
+internal sealed class SegmentEventJsonConverter : JsonConverterFactory
 {
     /// <inheritdoc/>
     public override bool CanConvert(Type typeToConvert) => typeof(SegmentEvent).IsAssignableFrom(typeToConvert);

@@ -60,6 +60,19 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
     public ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default) =>
         SendAsync(utf8Json, only: null, cancellationToken);
 
+    public ValueTask<SendResult> SendAsync(SegmentEvent @event, SendOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentNullException.ThrowIfNull(options);
+        return RouteAsync(@event, cancellationToken, options.Destinations);
+    }
+
+    public ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, SendOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return SendAsync(utf8Json, options.Destinations, cancellationToken);
+    }
+
     public async ValueTask<SendBatchResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -215,7 +228,7 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
     }
 
     /// <summary>Routes an event, to only the named destinations when <paramref name="only"/> is given (a write key's subset).</summary>
-    internal ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, IReadOnlySet<string>? only, CancellationToken cancellationToken)
+    private ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
         var parsed = SegmentEventParser.ParseEvent(utf8Json.Span, _options.Parsing);
         return parsed.Event is { } @event

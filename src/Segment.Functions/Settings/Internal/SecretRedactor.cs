@@ -7,7 +7,7 @@ namespace Segment.Functions.Settings.Internal;
 /// shows: logs, HTTP traces (URL, headers, bodies), error messages and <c>ToString()</c> output.
 /// Each secret is also looked for in its URL-encoded (<c>%20</c> and form <c>+</c>) and JSON-escaped forms.
 /// </summary>
-public sealed class SecretRedactor
+internal sealed class SecretRedactor
 {
     /// <summary>The text a secret is replaced with.</summary>
     public const string Mask = "***";
