@@ -42,13 +42,45 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
 
     /// <summary>Creates the harness and the function, bound exactly as the host binds a destination.</summary>
     /// <param name="settings">The settings to run with (the editor's test settings).</param>
+    /// <exception cref="InvalidSettings">
+    /// A required setting is missing, as the host refuses to start such a destination; the message
+    /// names the setting.
+    /// </exception>
+    public FunctionHarness(TSettings settings)
+        : this(settings, createFunction: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function with other timeout and capture limits.</summary>
+    /// <param name="settings">The settings to run with (the editor's test settings).</param>
+    /// <param name="options">Timeout and capture limits.</param>
+    /// <exception cref="InvalidSettings">A required setting is missing; the message names it.</exception>
+    public FunctionHarness(TSettings settings, InvocationOptions options)
+        : this(settings, createFunction: null, options)
+    {
+    }
+
+    /// <summary>Creates the harness and the function, bound exactly as the host binds a destination.</summary>
+    /// <param name="settings">The settings to run with (the editor's test settings).</param>
+    /// <param name="createFunction">Creates the function; by default it is built with its constructor's services resolved from a small container holding <see cref="TimeProvider"/>.</param>
+    /// <exception cref="InvalidSettings">
+    /// A required setting is missing, as the host refuses to start such a destination; the message
+    /// names the setting.
+    /// </exception>
+    public FunctionHarness(TSettings settings, Func<IServiceProvider, TFunction>? createFunction)
+        : this(settings, createFunction, options: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function, bound exactly as the host binds a destination.</summary>
+    /// <param name="settings">The settings to run with (the editor's test settings).</param>
     /// <param name="createFunction">Creates the function; by default it is built with its constructor's services resolved from a small container holding <see cref="TimeProvider"/>.</param>
     /// <param name="options">Timeout and capture limits; the host's defaults when null.</param>
     /// <exception cref="InvalidSettings">
     /// A required setting is missing, as the host refuses to start such a destination; the message
     /// names the setting.
     /// </exception>
-    public FunctionHarness(TSettings settings, Func<IServiceProvider, TFunction>? createFunction = null, InvocationOptions? options = null)
+    public FunctionHarness(TSettings settings, Func<IServiceProvider, TFunction>? createFunction, InvocationOptions? options)
     {
         Settings = settings;
         Options = options ?? new InvocationOptions();
@@ -223,9 +255,24 @@ public sealed class FunctionHarness<TFunction> : FunctionHarness<TFunction, Func
 {
     /// <summary>Creates the harness and the function.</summary>
     /// <param name="settings">The settings to run with; mark secrets with <c>encrypted: true</c>.</param>
+    public FunctionHarness(FunctionSettings settings)
+        : this(settings, createFunction: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function.</summary>
+    /// <param name="settings">The settings to run with; mark secrets with <c>encrypted: true</c>.</param>
+    /// <param name="createFunction">Creates the function; by default its constructor is used.</param>
+    public FunctionHarness(FunctionSettings settings, Func<IServiceProvider, TFunction>? createFunction)
+        : this(settings, createFunction, options: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function.</summary>
+    /// <param name="settings">The settings to run with; mark secrets with <c>encrypted: true</c>.</param>
     /// <param name="createFunction">Creates the function; by default its constructor is used.</param>
     /// <param name="options">Timeout and capture limits; the host's defaults when null.</param>
-    public FunctionHarness(FunctionSettings settings, Func<IServiceProvider, TFunction>? createFunction = null, InvocationOptions? options = null)
+    public FunctionHarness(FunctionSettings settings, Func<IServiceProvider, TFunction>? createFunction, InvocationOptions? options)
         : base(settings, createFunction, options)
     {
     }

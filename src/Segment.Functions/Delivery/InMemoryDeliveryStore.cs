@@ -11,8 +11,14 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     private readonly ConcurrentDictionary<string, DestinationLog> _destinations = new(StringComparer.Ordinal);
 
     /// <summary>Creates the store.</summary>
+    public InMemoryDeliveryStore()
+        : this(10_000)
+    {
+    }
+
+    /// <summary>Creates the store.</summary>
     /// <param name="maxRecordsPerDestination">How many recent records to keep per destination.</param>
-    public InMemoryDeliveryStore(int maxRecordsPerDestination = 10_000)
+    public InMemoryDeliveryStore(int maxRecordsPerDestination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordsPerDestination, 1);
         MaxRecordsPerDestination = maxRecordsPerDestination;
@@ -29,7 +35,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<DeliveryRecord> Recent(string destination, int limit = 100) =>
+    public IReadOnlyList<DeliveryRecord> Recent(string destination, int limit) =>
         _destinations.TryGetValue(destination, out var log) ? log.Recent(limit) : [];
 
     /// <inheritdoc/>

@@ -23,7 +23,7 @@ public static class SegmentFunctionsServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options; they are checked when the host starts.</param>
     /// <returns>A builder to add destinations with.</returns>
-    public static SegmentFunctionsBuilder AddSegmentFunctions(this IServiceCollection services, Action<SegmentFunctionsOptions>? configure = null)
+    public static SegmentFunctionsBuilder AddSegmentFunctions(this IServiceCollection services, Action<SegmentFunctionsOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         var optionsBuilder = services.AddOptions<SegmentFunctionsOptions>();
@@ -57,6 +57,11 @@ public static class SegmentFunctionsServiceCollectionExtensions
 
         return new SegmentFunctionsBuilder(services, registry);
     }
+
+    /// <summary>Adds the host with default options; see <see cref="AddSegmentFunctions(IServiceCollection, Action{SegmentFunctionsOptions}?)"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to add destinations with.</returns>
+    public static SegmentFunctionsBuilder AddSegmentFunctions(this IServiceCollection services) => AddSegmentFunctions(services, configure: null);
 
     /// <summary>Adds the host with its options bound from a configuration section (e.g. <c>"SegmentFunctions"</c>).</summary>
     /// <param name="services">The service collection.</param>

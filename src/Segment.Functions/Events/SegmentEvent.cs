@@ -113,17 +113,27 @@ public abstract record SegmentEvent
         init => _additionalFields = value ?? [];
     }
 
+    /// <summary>Parses one event from UTF-8 JSON with the default limits.</summary>
+    /// <param name="utf8Json">The event's JSON; copied, so the caller may reuse the buffer.</param>
+    /// <returns>The record matching the event's <c>type</c>.</returns>
+    /// <exception cref="InvalidEventPayload">The input is not a valid Segment event; the message says why.</exception>
+    public static SegmentEvent Parse(ReadOnlySpan<byte> utf8Json) => Parse(utf8Json, options: null);
+
     /// <summary>Parses one event from UTF-8 JSON.</summary>
     /// <param name="utf8Json">The event's JSON; copied, so the caller may reuse the buffer.</param>
     /// <param name="options">Limits; <see cref="EventParseOptions.Default"/> when null.</param>
     /// <returns>The record matching the event's <c>type</c>.</returns>
     /// <exception cref="InvalidEventPayload">The input is not a valid Segment event; the message says why.</exception>
-    public static SegmentEvent Parse(ReadOnlySpan<byte> utf8Json, EventParseOptions? options = null) =>
+    public static SegmentEvent Parse(ReadOnlySpan<byte> utf8Json, EventParseOptions? options) =>
         SegmentEventParser.ParseEvent(utf8Json, options ?? EventParseOptions.Default).GetEventOrThrow();
+
+    /// <summary>Parses one event from a JSON string with the default limits.</summary>
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
+    public static SegmentEvent Parse(string json) => Parse(json, options: null);
 
     /// <summary>Parses one event from a JSON string.</summary>
     /// <inheritdoc cref="Parse(ReadOnlySpan{byte}, EventParseOptions?)"/>
-    public static SegmentEvent Parse(string json, EventParseOptions? options = null)
+    public static SegmentEvent Parse(string json, EventParseOptions? options)
     {
         ArgumentNullException.ThrowIfNull(json);
         return Parse(System.Text.Encoding.UTF8.GetBytes(json), options);
@@ -142,11 +152,16 @@ public abstract record SegmentEvent
         return Parse(bytes.Span, options);
     }
 
+    /// <summary>Parses a JSON array of events (the batch form, as the editor's manual mode takes it) with the default limits.</summary>
+    /// <param name="utf8Json">A JSON array whose items are events.</param>
+    /// <exception cref="InvalidEventPayload">The input is not an array, or an item is invalid (the message names its index).</exception>
+    public static IReadOnlyList<SegmentEvent> ParseBatch(ReadOnlySpan<byte> utf8Json) => ParseBatch(utf8Json, options: null);
+
     /// <summary>Parses a JSON array of events (the batch form, as the editor's manual mode takes it).</summary>
     /// <param name="utf8Json">A JSON array whose items are events.</param>
     /// <param name="options">Limits, applied to each item; <see cref="EventParseOptions.Default"/> when null.</param>
     /// <exception cref="InvalidEventPayload">The input is not an array, or an item is invalid (the message names its index).</exception>
-    public static IReadOnlyList<SegmentEvent> ParseBatch(ReadOnlySpan<byte> utf8Json, EventParseOptions? options = null)
+    public static IReadOnlyList<SegmentEvent> ParseBatch(ReadOnlySpan<byte> utf8Json, EventParseOptions? options)
     {
         var results = SegmentEventParser.ParseArray(utf8Json, options ?? EventParseOptions.Default);
         var events = new SegmentEvent[results.Count];

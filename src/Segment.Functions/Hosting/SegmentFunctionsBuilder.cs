@@ -47,10 +47,21 @@ public sealed class SegmentFunctionsBuilder
     /// <typeparam name="TSettings">Its settings class.</typeparam>
     /// <param name="name">The destination's name, unique; also the key of the <c>integrations</c> object that turns it on or off.</param>
     /// <param name="configureSettings">Sets the settings. They are checked when the host starts.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
+    public SegmentFunctionsBuilder AddDestination<TFunction, TSettings>(string name, Action<TSettings> configureSettings)
+        where TFunction : class, IDestinationFunction<TSettings>
+        where TSettings : class, new() => AddDestination<TFunction, TSettings>(name, configureSettings, configureDestination: null);
+
+    /// <summary>Adds a destination: one instance of <typeparamref name="TFunction"/> with settings set in code.</summary>
+    /// <typeparam name="TFunction">The function class; its constructor's parameters are resolved from DI.</typeparam>
+    /// <typeparam name="TSettings">Its settings class.</typeparam>
+    /// <param name="name">The destination's name, unique; also the key of the <c>integrations</c> object that turns it on or off.</param>
+    /// <param name="configureSettings">Sets the settings. They are checked when the host starts.</param>
     /// <param name="configureDestination">Sets a filter and other per-destination choices.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
-    public SegmentFunctionsBuilder AddDestination<TFunction, TSettings>(string name, Action<TSettings> configureSettings, Action<DestinationOptions>? configureDestination = null)
+    public SegmentFunctionsBuilder AddDestination<TFunction, TSettings>(string name, Action<TSettings> configureSettings, Action<DestinationOptions>? configureDestination)
         where TFunction : class, IDestinationFunction<TSettings>
         where TSettings : class, new()
     {
@@ -68,10 +79,21 @@ public sealed class SegmentFunctionsBuilder
     /// <typeparam name="TSettings">Its settings class.</typeparam>
     /// <param name="name">The destination's name, unique.</param>
     /// <param name="settings">The section holding the settings, e.g. <c>configuration.GetSection("Destinations:Acme")</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
+    public SegmentFunctionsBuilder AddDestination<TFunction, TSettings>(string name, IConfiguration settings)
+        where TFunction : class, IDestinationFunction<TSettings>
+        where TSettings : class, new() => AddDestination<TFunction, TSettings>(name, settings, configureDestination: null);
+
+    /// <summary>Adds a destination whose settings are bound from a configuration section (property names as keys).</summary>
+    /// <typeparam name="TFunction">The function class; its constructor's parameters are resolved from DI.</typeparam>
+    /// <typeparam name="TSettings">Its settings class.</typeparam>
+    /// <param name="name">The destination's name, unique.</param>
+    /// <param name="settings">The section holding the settings, e.g. <c>configuration.GetSection("Destinations:Acme")</c>.</param>
     /// <param name="configureDestination">Sets a filter and other per-destination choices.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
-    public SegmentFunctionsBuilder AddDestination<TFunction, TSettings>(string name, IConfiguration settings, Action<DestinationOptions>? configureDestination = null)
+    public SegmentFunctionsBuilder AddDestination<TFunction, TSettings>(string name, IConfiguration settings, Action<DestinationOptions>? configureDestination)
         where TFunction : class, IDestinationFunction<TSettings>
         where TSettings : class, new()
     {
@@ -83,10 +105,19 @@ public sealed class SegmentFunctionsBuilder
     /// <typeparam name="TFunction">The function class.</typeparam>
     /// <param name="name">The destination's name, unique.</param>
     /// <param name="settings">The settings; mark secrets with <c>encrypted: true</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
+    public SegmentFunctionsBuilder AddDestination<TFunction>(string name, FunctionSettings settings)
+        where TFunction : class, IDestinationFunction<FunctionSettings> => AddDestination<TFunction>(name, settings, configureDestination: null);
+
+    /// <summary>Adds a destination whose function takes untyped settings (a <see cref="DestinationFunction"/>, or any <see cref="IDestinationFunction{TSettings}"/> of <see cref="FunctionSettings"/>).</summary>
+    /// <typeparam name="TFunction">The function class.</typeparam>
+    /// <param name="name">The destination's name, unique.</param>
+    /// <param name="settings">The settings; mark secrets with <c>encrypted: true</c>.</param>
     /// <param name="configureDestination">Sets a filter and other per-destination choices.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
-    public SegmentFunctionsBuilder AddDestination<TFunction>(string name, FunctionSettings settings, Action<DestinationOptions>? configureDestination = null)
+    public SegmentFunctionsBuilder AddDestination<TFunction>(string name, FunctionSettings settings, Action<DestinationOptions>? configureDestination)
         where TFunction : class, IDestinationFunction<FunctionSettings>
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -67,7 +67,7 @@ public sealed class InMemoryDeliveryStoreTests
             sut.Record(Record($"m{i}", DeliveryState.Delivered));
         }
 
-        Assert.That(sut.Recent("Webhook").Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
+        Assert.That(sut.Recent("Webhook", 100).Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
         Assert.That(sut.Counts("Webhook").Delivered, Is.EqualTo(10));
     }
 
@@ -79,8 +79,8 @@ public sealed class InMemoryDeliveryStoreTests
         sut.Record(Record("a", DeliveryState.Delivered, destination: "One"));
 
         Assert.That(sut.Counts("Two").Delivered, Is.Zero);
-        Assert.That(sut.Recent("Two"), Is.Empty);
-        Assert.That(sut.Recent("One"), Has.Count.EqualTo(1));
+        Assert.That(sut.Recent("Two", 100), Is.Empty);
+        Assert.That(sut.Recent("One", 100), Has.Count.EqualTo(1));
     }
 
     [Test]

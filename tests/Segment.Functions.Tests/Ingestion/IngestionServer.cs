@@ -55,7 +55,7 @@ internal sealed class IngestionServer : IAsyncDisposable
         builder.Services.AddSegmentFunctions()
             .AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe = a)
             .AddDestination<ProbeFunction, ProbeSettings>("B", s => s.Probe = b)
-            .AddIngestion(ingestion);
+            .AddIngestion(ingestion ?? (static _ => { }));
         var app = builder.Build();
         app.MapSegmentIngestion(prefix);
         await app.StartAsync();

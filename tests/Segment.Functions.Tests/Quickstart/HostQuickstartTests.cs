@@ -46,7 +46,7 @@ public class HostQuickstartTests
         await functions.WaitForIdleAsync();
 
         var deliveries = host.Services.GetRequiredService<IDeliveryStore>();
-        DeliveryRecord latest = deliveries.Recent("Acme (EU)").First();
+        DeliveryRecord latest = deliveries.Recent("Acme (EU)", 1).First();
         DeliveryCounts us = deliveries.Counts("Acme (US)");
         Assert.That(result.Routed, Is.EqualTo(2));
         Assert.That((latest.MessageId, latest.State, latest.Attempts), Is.EqualTo(("m-1", DeliveryState.Delivered, 1)));

@@ -219,7 +219,7 @@ public sealed class MisbehavingFunctionTests
 
         await host.RunToCompletionAsync(TimeSpan.FromSeconds(1));
 
-        var last = host.Store.Recent("Hanger").First(r => r.MessageId == "m-0");
+        var last = host.Store.Recent("Hanger", 100).First(r => r.MessageId == "m-0");
         Assert.That((last.State, last.Attempts), Is.EqualTo((DeliveryState.Delivered, 2)), "the retry ran and delivered");
         Assert.That(store.Counts("Hanger").Delivered, Is.EqualTo(2));
         Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(2));
@@ -250,7 +250,7 @@ public sealed class MisbehavingFunctionTests
         Assert.That(dropped, Is.GreaterThan(LoudFunction.Bytes - maxLogBytes - 1), "the mark counts what was dropped");
         Assert.That(kept, Does.Contain(LoudFunction.Line[..50]), "what is kept is the function's own log text");
         Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(1));
-        Assert.That(store.Recent(Healthy).Single().Logs, Is.Empty);
+        Assert.That(store.Recent(Healthy, 100).Single().Logs, Is.Empty);
     }
 
     [Test]
