@@ -28,7 +28,9 @@ public static class SegmentIngestionExtensions
     public static SegmentFunctionsBuilder AddIngestion(this SegmentFunctionsBuilder builder, Action<SegmentIngestionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<SegmentIngestionOptions>();
+        // Checked when the host starts: the declared limits, and keys listed twice.
+        builder.Services.AddOptionsWithValidateOnStart<SegmentIngestionOptions, SegmentIngestionOptionsValidator>();
+        var options = builder.Services.AddOptionsWithValidateOnStart<SegmentIngestionOptions, SegmentIngestionOptionsCustomValidator>();
         if (configure is not null)
         {
             options.Configure(configure);
