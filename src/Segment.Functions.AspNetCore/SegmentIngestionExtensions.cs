@@ -23,7 +23,7 @@ public static class SegmentIngestionExtensions
 
     /// <summary>Registers the ingestion endpoint's services and options; call <see cref="MapSegmentIngestion"/> to map it.</summary>
     /// <param name="builder">The Segment.Functions builder.</param>
-    /// <param name="configure">Sets write keys, the route prefix and limits.</param>
+    /// <param name="configure">Sets write keys, the route prefix and limits; they are checked when the host starts (or when the endpoint is mapped, if that comes first).</param>
     /// <returns>The builder.</returns>
     public static SegmentFunctionsBuilder AddIngestion(this SegmentFunctionsBuilder builder, Action<SegmentIngestionOptions>? configure = null)
     {
