@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Segment.Functions.AspNetCore;
 using Segment.Functions.Tests.Hosting;
@@ -9,14 +7,8 @@ namespace Segment.Functions.Tests.Ingestion;
 
 public sealed class SegmentIngestionOptionsTests
 {
-    private static OptionsValidationException StartFails(Action<SegmentIngestionOptions> configure)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSegmentFunctions().AddDestination<ProbeFunction, ProbeSettings>("A", _ => { }).AddIngestion(configure);
-        using var host = builder.Build();
-
-        return Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync())!;
-    }
+    private static OptionsValidationException StartFails(Action<SegmentIngestionOptions> configure) =>
+        HostStartup.Fails(_ => { }, functions => functions.AddIngestion(configure));
 
     [Test]
     public void Ctor_Defaults_AreTheDocumentedValues()
