@@ -28,13 +28,15 @@ public static class SegmentIngestionExtensions
 
     /// <summary>Registers the ingestion endpoint's services and options; call <see cref="MapSegmentIngestion(IEndpointRouteBuilder)"/> to map it.</summary>
     /// <param name="builder">The Segment.Functions builder.</param>
-    /// <param name="configure">Sets write keys, the route prefix and limits.</param>
+    /// <param name="configure">Sets write keys, the route prefix and limits; they are checked when the host starts (or when the endpoint is mapped, if that comes first).</param>
     /// <returns>The builder.</returns>
     public static SegmentFunctionsBuilder AddIngestion(this SegmentFunctionsBuilder builder, Action<SegmentIngestionOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddOptions<SegmentIngestionOptions>().Configure(configure);
+        // Checked when the host starts: the declared limits, and keys listed twice.
+        builder.Services.AddOptionsWithValidateOnStart<SegmentIngestionOptions, SegmentIngestionOptionsValidator>();
+        builder.Services.AddOptionsWithValidateOnStart<SegmentIngestionOptions, SegmentIngestionOptionsCustomValidator>().Configure(configure);
 
         builder.Services.TryAddSingleton<IngestionEndpoint>();
         return builder;

@@ -1,12 +1,14 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Segment.Functions.Authoring.Internal;
 using Segment.Functions.Caching.Internal;
 using Segment.Functions.Dispatch.Internal;
 using Segment.Functions.Events.Internal;
 using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 using Segment.Functions.Http.Internal;
 
 namespace Segment.Functions.Testing;
@@ -76,6 +78,7 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     /// <param name="settings">The settings to run with (the editor's test settings).</param>
     /// <param name="createFunction">Creates the function; by default it is built with its constructor's services resolved from a small container holding <see cref="TimeProvider"/>.</param>
     /// <param name="options">Timeout and capture limits; the host's defaults when null.</param>
+    /// <exception cref="OptionsValidationException">An option is out of its documented range; the message names it.</exception>
     /// <exception cref="InvalidSettings">
     /// A required setting is missing, as the host refuses to start such a destination; the message
     /// names the setting.
@@ -84,7 +87,11 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     {
         Settings = settings;
         Options = options ?? new InvocationOptions();
-        Options.Validate();
+        if (new InvocationOptionsValidator().Validate(null, Options) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(InvocationOptions), invalid.Failures);
+        }
+
         _services = new ServiceCollection().AddSingleton<TimeProvider>(Time).BuildServiceProvider();
         _httpClient = new HttpClient(new CapturingHttpHandler(Http));
         _caches = new FunctionCacheFactory(new FunctionCacheOptions(), Time);

@@ -26,14 +26,13 @@ public static class SegmentFunctionsServiceCollectionExtensions
     public static SegmentFunctionsBuilder AddSegmentFunctions(this IServiceCollection services, Action<SegmentFunctionsOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var optionsBuilder = services.AddOptions<SegmentFunctionsOptions>();
+        // The declared limits (generated from the attributes) and the rules spanning two fields, checked when the host starts.
+        services.AddOptionsWithValidateOnStart<SegmentFunctionsOptions, SegmentFunctionsOptionsValidator>();
+        var optionsBuilder = services.AddOptionsWithValidateOnStart<SegmentFunctionsOptions, SegmentFunctionsOptionsCustomValidator>();
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);
         }
-
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentFunctionsOptions>, SegmentFunctionsOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();

@@ -1,7 +1,7 @@
 namespace Segment.Functions;
 
 /// <summary>A temporary failure (network error, 5xx, 429): the host tries the event again later, with backoff.</summary>
-public sealed class RetryError : FunctionError
+public sealed partial class RetryError : FunctionError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">What failed, e.g. <c>"HTTP Status 503"</c>.</param>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Segment.Functions.Hosting.Internal;
 
 namespace Segment.Functions.Hosting;
 
@@ -6,32 +7,22 @@ namespace Segment.Functions.Hosting;
 public sealed class InvocationOptions
 {
     /// <summary>How long a handler may run before the attempt counts as a timeout (which is retried).</summary>
-    /// <value>5 seconds.</value>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <value>5 seconds; between 20 milliseconds and 15 minutes.</value>
+    [Range(typeof(TimeSpan), InvocationConstants.MinTimeout, InvocationConstants.MaxTimeout)]
+    public TimeSpan Timeout { get; set; } = InvocationConstants.DefaultTimeout;
 
     /// <summary>The most log text kept per invocation, in UTF-8 bytes; the rest is cut with a visible mark.</summary>
-    /// <value>4,096 (4 KB), what Segment's editor shows.</value>
-    [Range(256, 1024 * 1024)]
-    public int MaxLogBytes { get; set; } = 4 * 1024;
+    /// <value>4,096 (4 KB), what Segment's editor shows; between 256 and 1,048,576 (1 MB).</value>
+    [Range(InvocationConstants.MinMaxLogBytes, InvocationConstants.MaxMaxLogBytes)]
+    public int MaxLogBytes { get; set; } = InvocationConstants.DefaultMaxLogBytes;
 
     /// <summary>The most HTTP requests traced per invocation; later ones are counted, not kept.</summary>
-    /// <value>50.</value>
-    [Range(1, 10_000)]
-    public int MaxHttpTraces { get; set; } = 50;
+    /// <value>50; between 1 and 10,000.</value>
+    [Range(1, InvocationConstants.MaxMaxHttpTraces)]
+    public int MaxHttpTraces { get; set; } = InvocationConstants.DefaultMaxHttpTraces;
 
     /// <summary>The most bytes of each request or response body kept in a trace.</summary>
-    /// <value>4,096 (4 KB).</value>
-    [Range(0, 1024 * 1024)]
-    public int MaxHttpBodyBytes { get; set; } = 4 * 1024;
-
-    /// <summary>Throws a clear error for a value out of range.</summary>
-    internal void Validate()
-    {
-        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(15))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "InvocationOptions.Timeout must be more than zero and at most 15 minutes.");
-        }
-
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
-    }
+    /// <value>4,096 (4 KB); between 0 and 1,048,576 (1 MB).</value>
+    [Range(0, InvocationConstants.MaxMaxHttpBodyBytes)]
+    public int MaxHttpBodyBytes { get; set; } = InvocationConstants.DefaultMaxHttpBodyBytes;
 }
