@@ -34,7 +34,6 @@ internal sealed partial class DestinationPipeline : IDisposable
     private readonly IdleSignal _inFlight = new();
     private readonly RetryScheduler<PendingEvent> _retries;
     private readonly FailureWindow _health;
-    private readonly ArrivalRate _rate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly EventOutcome _queueFullOutcome;
@@ -71,7 +70,6 @@ internal sealed partial class DestinationPipeline : IDisposable
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _retries = new RetryScheduler<PendingEvent>(time, OnRetryDue);
         _health = new FailureWindow(options.Health.Window);
-        _rate = new ArrivalRate(time);
         _queueFullOutcome = new EventOutcome(DeliveryOutcome.Discarded, OutcomeReason.QueueFull, new ErrorInfo("QueueFull",
             $"Destination \"{name}\" already holds {options.QueueCapacity} events (SegmentFunctionsOptions.QueueCapacity) and FullMode is Reject."));
     }
