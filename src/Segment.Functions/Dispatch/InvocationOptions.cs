@@ -24,6 +24,14 @@ public sealed class InvocationOptions
     [Range(0, 1024 * 1024)]
     public int MaxHttpBodyBytes { get; set; } = 4 * 1024;
 
+    /// <summary>
+    /// The most bytes of the event's JSON kept in the delivery record of a failure (delivered events
+    /// keep none); past it the JSON is cut with a visible mark. 0 keeps none.
+    /// </summary>
+    /// <value>32,768 (32 KB), the size limit of one event, so an event is normally kept whole.</value>
+    [Range(0, 16 * 1024 * 1024)]
+    public int MaxRecordedEventBytes { get; set; } = 32 * 1024;
+
     /// <summary>Throws a clear error for a value out of range.</summary>
     internal void Validate()
     {

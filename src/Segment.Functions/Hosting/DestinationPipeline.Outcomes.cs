@@ -242,6 +242,8 @@ internal sealed partial class DestinationPipeline
             FirstAttemptAt = first,
             LastAttemptAt = last,
             Error = outcome.Error,
+            // The event itself for every failure, captured or not (a Queue Full discard has no invocation).
+            EventJson = recorded == DeliveryOutcome.Delivered ? "" : RecordedEvent.Json(@event, _invoker.Redactor, _options.Invocation.MaxRecordedEventBytes),
             Logs = failed ? capture!.FormatLogs() : "",
             HttpTraces = failed ? capture!.HttpTraces : [],
             OmittedHttpTraces = failed ? capture!.DroppedHttpTraces : 0,

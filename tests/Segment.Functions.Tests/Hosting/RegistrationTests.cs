@@ -60,6 +60,7 @@ public sealed class RegistrationTests
             Assert.That(options.ShutdownTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
             Assert.That(options.DeliveryRecordsPerDestination, Is.EqualTo(10_000));
             Assert.That(options.Invocation.Timeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(options.Invocation.MaxRecordedEventBytes, Is.EqualTo(32 * 1024));
             Assert.That(options.Batching.MaxSize, Is.EqualTo(20));
             Assert.That(options.Batching.MaxWait, Is.EqualTo(TimeSpan.FromSeconds(10)));
             Assert.That(options.Batching.LowVolumeEventsPerSecond, Is.EqualTo(1.0));
