@@ -22,7 +22,11 @@ public sealed class SegmentFunctionsOptions
     /// <value>4.</value>
     public int MaxConcurrency { get; set; } = 4;
 
-    /// <summary>When the host stops, how long it keeps delivering what is queued before it gives up and reports what is left.</summary>
+    /// <summary>
+    /// When the host stops (intake closed), how long it keeps delivering: what is queued, batches
+    /// being formed (sent at once), and retries that fall due meanwhile. Then it cancels what still
+    /// runs and reports what is left, by kind (queued, in flight, waiting for retry).
+    /// </summary>
     /// <value>30 seconds.</value>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

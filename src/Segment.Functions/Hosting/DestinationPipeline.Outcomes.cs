@@ -37,8 +37,9 @@ internal sealed partial class DestinationPipeline
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            // The stop deadline passed mid-invocation: the event stays pending.
+            // The stop deadline passed mid-invocation: the event stays pending, reported as in flight.
             activity?.Dispose();
+            Interlocked.Increment(ref _abandoned);
             _inFlight.Remove();
             _busy.Remove();
             return;
@@ -77,6 +78,7 @@ internal sealed partial class DestinationPipeline
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
                 activity?.Dispose();
+                Interlocked.Add(ref _abandoned, batch.Count);
                 _inFlight.Remove(batch.Count);
                 _busy.Remove(batch.Count);
                 return;

@@ -49,7 +49,8 @@ internal sealed partial class DestinationPipeline
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
         {
-            while (reader.TryRead(out var item))
+            // Past the stop deadline nothing new starts: what is still queued is reported as queued.
+            while (!_abort.IsCancellationRequested && reader.TryRead(out var item))
             {
                 _inFlight.Add();
                 await InvokeSingleAsync(item).ConfigureAwait(false);
@@ -121,6 +122,8 @@ internal sealed partial class DestinationPipeline
         // busy again before the clock's caller goes on.
         using var timeUp = timeLimit.Token.UnsafeRegister(static state => ((DestinationPipeline)state!).TimeUp(), this);
         using var abort = _abort.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeLimit);
+        // A stop sends what is in hand at once (and, once stopping, nothing waits for company).
+        using var stopping = _stopping.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeLimit);
         try
         {
             // Parked only while actually waiting: every event in hand is counted again before any work.
