@@ -15,7 +15,8 @@ namespace Segment.Functions;
 /// <see cref="SegmentFunctionsOptions.QueueCapacity"/>. The channel has the same capacity, so a write
 /// that got room always fits.</para>
 /// <para><c>_busy</c> counts events queued or being handled, for <see cref="ISegmentFunctions.WaitForIdleAsync"/>;
-/// a partly filled batch waiting for its time limit is "parked" out of it.</para>
+/// a partly filled batch waiting for its time limit, or an event waiting its low-volume grace, is
+/// "parked" out of it.</para>
 /// </remarks>
 internal sealed partial class DestinationPipeline : IDisposable
 {
