@@ -151,7 +151,12 @@ internal sealed partial class DestinationPipeline : IDisposable
         _stopping.Cancel();
         using (deadline.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _abort))
         {
-            await DrainAsync(deadline, deadlineAt).ConfigureAwait(false);
+            // A pipeline that never started has nothing that would move: no need to wait.
+            if (_reader is not null)
+            {
+                await DrainAsync(deadline, deadlineAt).ConfigureAwait(false);
+            }
+
             // From here nothing leaves the retry schedule: what waits there is reported as waiting for retry.
             _retries.Dispose();
             _queue.Writer.TryComplete();
