@@ -23,8 +23,12 @@ public sealed class BatchingOptions
     public TimeSpan MaxWait { get; set; } = BatchingConstants.DefaultMaxWait;
 
     /// <summary>
-    /// Below this rate (events per second, over the last 10 s) an event is not held back to form a
-    /// batch: it goes straight to its single-event handler. 0 turns the fallback off.
+    /// Below this rate an event is not held back to form a batch. An event that finds no other
+    /// queued with it waits up to 1 / this rate (1 s by default, at most <see cref="MaxWait"/>) for
+    /// another: if none comes it goes to its single-event handler; if one comes, a batch forms as
+    /// usual (<see cref="MaxSize"/> events or <see cref="MaxWait"/> after the first). So a burst is
+    /// batched whole whatever came before it, and sparse traffic waits at most that grace.
+    /// 0 turns the fallback off: every event waits to form a batch.
     /// </summary>
     /// <value>1 event per second; between 0 and 1,000,000.</value>
     [Range(0.0, BatchingConstants.MaxLowVolumeEventsPerSecond)]

@@ -35,6 +35,13 @@ public sealed record DeliveryRecord
     /// <summary>When the last attempt finished.</summary>
     public DateTimeOffset LastAttemptAt { get; init; }
 
+    /// <summary>
+    /// For failures: the event's JSON as the destination was given it, values of encrypted settings
+    /// redacted, cut at <see cref="InvocationOptions.MaxRecordedEventBytes"/> (32 KB) with a
+    /// <c>… [event truncated: N bytes in all]</c> mark; empty for delivered events.
+    /// </summary>
+    public string EventJson { get; init; } = "";
+
     /// <summary>For failures: the error of the last attempt, secrets redacted.</summary>
     public ErrorInfo? Error { get; init; }
 

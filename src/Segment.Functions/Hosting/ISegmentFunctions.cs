@@ -59,8 +59,9 @@ public interface ISegmentFunctions
 
     /// <summary>
     /// Completes when no destination has an event queued or being handled. Events waiting for a
-    /// retry, and a partly filled batch waiting for its time limit, do not count: with a fake
-    /// <see cref="TimeProvider"/>, advance it to move them on.
+    /// retry, a partly filled batch waiting for its time limit, and an event waiting its low-volume
+    /// grace for company (<see cref="Batching.BatchingOptions.LowVolumeEventsPerSecond"/>) do not count: with
+    /// a fake <see cref="TimeProvider"/>, advance it to move them on.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     Task WaitForIdleAsync(CancellationToken cancellationToken = default);

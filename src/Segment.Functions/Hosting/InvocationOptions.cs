@@ -25,4 +25,12 @@ public sealed class InvocationOptions
     /// <value>4,096 (4 KB); between 0 and 1,048,576 (1 MB).</value>
     [Range(0, InvocationConstants.MaxMaxHttpBodyBytes)]
     public int MaxHttpBodyBytes { get; set; } = InvocationConstants.DefaultMaxHttpBodyBytes;
+
+    /// <summary>
+    /// The most bytes of the event's JSON kept in the delivery record of a failure (delivered events
+    /// keep none); past it the JSON is cut with a visible mark. 0 keeps none.
+    /// </summary>
+    /// <value>32,768 (32 KB), the size limit of one event, so an event is normally kept whole; between 0 and 16 MB.</value>
+    [Range(0, InvocationConstants.MaxMaxRecordedEventBytes)]
+    public int MaxRecordedEventBytes { get; set; } = InvocationConstants.DefaultMaxRecordedEventBytes;
 }

@@ -35,6 +35,12 @@ public sealed class SegmentFunctionsBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>The name of a destination's <see cref="HttpClient"/> in <see cref="IHttpClientFactory"/>, e.g. to change its primary handler.</summary>
+    /// <remarks>
+    /// The client writes no log lines of its own (IHttpClientFactory's loggers are removed) and, on a
+    /// <see cref="SocketsHttpHandler"/> or the default handler, emits no System.Net.Http activity and
+    /// sends no trace headers: those would show the request's URL and headers, secrets included.
+    /// A primary handler of another kind that you set yourself is left as you configured it.
+    /// </remarks>
     /// <param name="destination">The destination's name.</param>
     public static string HttpClientName(string destination) => $"Segment.Functions:{destination}";
 
@@ -147,6 +153,8 @@ public sealed class SegmentFunctionsBuilder
                 options.ConfigureResilience?.Invoke(resilience);
             });
         Services.AddHttpClient(HttpClientName(name)).AddHttpMessageHandler(static () => new CapturingHttpHandler());
+        // Its requests carry the function's secrets: keep them out of the app's logs and activities.
+        QuietHttpClient.Apply(Services.AddHttpClient(HttpClientName(name)));
 
         Services.AddHealthChecks().Add(new HealthCheckRegistration(
             HealthCheckName(name),

@@ -32,7 +32,11 @@ public sealed class SegmentFunctionsOptions
     [Range(1, SegmentFunctionsConstants.MaxMaxConcurrency)]
     public int MaxConcurrency { get; set; } = SegmentFunctionsConstants.DefaultMaxConcurrency;
 
-    /// <summary>When the host stops, how long it keeps delivering what is queued before it gives up and reports what is left.</summary>
+    /// <summary>
+    /// When the host stops (intake closed), how long it keeps delivering: what is queued, batches
+    /// being formed (sent at once), and retries that fall due meanwhile. Then it cancels what still
+    /// runs and reports what is left, by kind (queued, in flight, waiting for retry).
+    /// </summary>
     /// <value>30 seconds; between zero and 1 day.</value>
     [Range(typeof(TimeSpan), SegmentFunctionsConstants.MinShutdownTimeout, SegmentFunctionsConstants.MaxShutdownTimeout)]
     public TimeSpan ShutdownTimeout { get; set; } = SegmentFunctionsConstants.DefaultShutdownTimeout;

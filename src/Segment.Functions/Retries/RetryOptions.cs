@@ -21,7 +21,11 @@ public sealed class RetryOptions
     [Range(typeof(TimeSpan), RetryConstants.MinDelay, RetryConstants.MaxDelay)]
     public TimeSpan MaxDelay { get; set; } = RetryConstants.DefaultMaxDelay;
 
-    /// <summary>How long after the first attempt an event may still be retried; then it is recorded as expired.</summary>
+    /// <summary>
+    /// How long after the first attempt an event is retried. A wait that would end later is cut to
+    /// end with the window, so the last attempt is made when it closes; if that one fails too, the
+    /// event is recorded as expired. A Retry-After reaching past the window expires it at once.
+    /// </summary>
     /// <value>4 hours, as Segment does; between 1 millisecond and 30 days.</value>
     [Range(typeof(TimeSpan), RetryConstants.MinRetryWindow, RetryConstants.MaxRetryWindow)]
     public TimeSpan RetryWindow { get; set; } = RetryConstants.DefaultRetryWindow;

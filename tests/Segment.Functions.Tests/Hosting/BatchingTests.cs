@@ -89,47 +89,6 @@ public sealed class BatchingTests
     }
 
     [Test]
-    public async Task LowVolume_EventIsNotHeldBackForABatch()
-    {
-        var probe = new Probe();
-        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<BatchProbeFunction, ProbeSettings>("Batcher", s => s.Probe = probe));
-
-        await SendAsync(host, 1);
-        await host.SettleAsync();
-
-        Assert.That(probe.Singles.Count, Is.EqualTo(1), "delivered at once, without advancing the clock");
-        Assert.That(probe.BatchSizes, Is.Empty);
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(1));
-    }
-
-    [Test]
-    public async Task LowVolume_EventsQueuedBehind_AreBatched()
-    {
-        var probe = new Probe();
-        var release = new TaskCompletionSource();
-        probe.Handle = (_, _, _) => release.Task;
-        await using var host = await TestHost.StartAsync(
-            o => o.MaxConcurrency = 1,
-            b => b.AddDestination<BatchProbeFunction, ProbeSettings>("Batcher", s => s.Probe = probe));
-
-        // The first event goes alone (low volume) and holds the only slot; the reader can hold at most
-        // one more, so the rest queue up and leave as batches.
-        await SendAsync(host, 1);
-        await probe.Called.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await SendAsync(host, 39, first: 1);
-        release.SetResult();
-        await host.SettleAsync();
-        host.Time.Advance(TimeSpan.FromSeconds(10)); // the last, partly filled batch
-        await host.SettleAsync();
-
-        Assert.That(probe.Singles.Count, Is.InRange(1, 2));
-        Assert.That(probe.BatchSizes, Is.Not.Empty);
-        Assert.That(probe.BatchSizes, Is.All.InRange(2, 20));
-        Assert.That(probe.Singles.Count + probe.BatchSizes.Sum(), Is.EqualTo(40));
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(40));
-    }
-
-    [Test]
     public async Task Batch_PerEventStatuses_RetryOnlyTheFailedEvents()
     {
         var probe = new Probe();

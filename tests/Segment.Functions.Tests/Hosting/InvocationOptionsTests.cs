@@ -17,6 +17,7 @@ public sealed class InvocationOptionsTests
             Assert.That(options.MaxLogBytes, Is.EqualTo(4096));
             Assert.That(options.MaxHttpTraces, Is.EqualTo(50));
             Assert.That(options.MaxHttpBodyBytes, Is.EqualTo(4096));
+            Assert.That(options.MaxRecordedEventBytes, Is.EqualTo(32 * 1024));
         });
     }
 

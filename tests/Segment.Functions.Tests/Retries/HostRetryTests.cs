@@ -64,10 +64,35 @@ public sealed class HostRetryTests
         Assert.That((last.State, last.Reason), Is.EqualTo((DeliveryState.Expired, OutcomeReason.Retry)));
         Assert.That(records.Take(records.Length - 1).Select(r => r.State), Is.All.EqualTo(DeliveryState.Retrying));
         Assert.That(last.Attempts, Is.EqualTo(probe.Singles.Count).And.GreaterThan(10));
-        Assert.That(last.LastAttemptAt - last.FirstAttemptAt, Is.LessThanOrEqualTo(TimeSpan.FromHours(4)).And.GreaterThan(TimeSpan.FromHours(3)));
+        // The last attempt is due when the window closes; the clock moves in 10 min steps here.
+        Assert.That(last.LastAttemptAt - last.FirstAttemptAt, Is.GreaterThanOrEqualTo(TimeSpan.FromHours(4)).And.LessThan(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(10)));
         Assert.That(last.Error!.Message, Is.EqualTo("always down"));
         var counts = host.Store.Counts("Webhook");
         Assert.That((counts.Expired, counts.Retrying, counts.Delivered), Is.EqualTo((1, 0, 0)));
+    }
+
+    [Test]
+    public async Task KeepsFailing_LastAttemptIsWhenTheWindowCloses_AndNoneAfter()
+    {
+        var probe = new Probe { Handle = static (_, _, _) => throw new RetryError("always down") };
+        await using var host = await CreateSut(probe);
+        var first = host.Time.GetUtcNow();
+
+        await host.Functions.SendAsync(TestEvents.Track(1));
+        await host.RunToCompletionAsync(TimeSpan.FromSeconds(1), maxSteps: 20_000); // 4 h in 1 s steps
+
+        var records = host.Records("Webhook");
+        var last = records[^1];
+        Assert.That(last.State, Is.EqualTo(DeliveryState.Expired));
+        Assert.That(last.FirstAttemptAt, Is.EqualTo(first));
+        Assert.That(last.LastAttemptAt, Is.EqualTo(first + TimeSpan.FromHours(4)), "not given up before the 4 h window has passed");
+        Assert.That(records[^2].LastAttemptAt, Is.LessThan(first + TimeSpan.FromHours(4)));
+
+        var attempts = probe.Singles.Count;
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await host.SettleAsync();
+        Assert.That(probe.Singles, Has.Count.EqualTo(attempts), "no attempt after the window");
+        Assert.That(host.Store.Counts("Webhook").Expired, Is.EqualTo(1));
     }
 
     [Test]

@@ -61,7 +61,8 @@ public sealed class TelemetryTests
     [Test]
     public async Task Metrics_PendingAtShutdownIsReported()
     {
-        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe.Handle = static (_, _, _) => throw new RetryError("down")));
+        // A retry due after the shutdown timeout (30 s): the stop does not wait for it.
+        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe.Handle = static (_, _, _) => throw new RetryError("down") { RetryAfter = TimeSpan.FromMinutes(5) }));
         using var pending = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), "Segment.Functions", "segment.functions.events.pending_at_shutdown");
 
         await host.Functions.SendAsync(TestEvents.Track(0));
@@ -70,6 +71,7 @@ public sealed class TelemetryTests
 
         Assert.That(left, Is.EqualTo(1));
         Assert.That(pending.GetMeasurementSnapshot().Single().Value, Is.EqualTo(1));
+        Assert.That(pending.GetMeasurementSnapshot().Single().Tags["kind"], Is.EqualTo("waiting_for_retry"));
     }
 
     [Test]

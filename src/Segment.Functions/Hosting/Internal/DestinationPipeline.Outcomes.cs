@@ -41,8 +41,9 @@ internal sealed partial class DestinationPipeline
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            // The stop deadline passed mid-invocation: the event stays pending.
+            // The stop deadline passed mid-invocation: the event stays pending, reported as in flight.
             activity?.Dispose();
+            Interlocked.Increment(ref _abandoned);
             _inFlight.Remove();
             _busy.Remove();
             return;
@@ -81,6 +82,7 @@ internal sealed partial class DestinationPipeline
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
                 activity?.Dispose();
+                Interlocked.Add(ref _abandoned, batch.Count);
                 _inFlight.Remove(batch.Count);
                 _busy.Remove(batch.Count);
                 return;
@@ -246,6 +248,8 @@ internal sealed partial class DestinationPipeline
             FirstAttemptAt = first,
             LastAttemptAt = last,
             Error = outcome.Error,
+            // The event itself for every failure, captured or not (a Queue Full discard has no invocation).
+            EventJson = recorded == DeliveryState.Delivered ? "" : RecordedEvent.Json(@event, _invoker.Redactor, _options.Invocation.MaxRecordedEventBytes),
             Logs = failed ? capture!.FormatLogs() : "",
             HttpTraces = failed ? capture!.HttpTraces : [],
             OmittedHttpTraces = failed ? capture!.DroppedHttpTraces : 0,

@@ -1,5 +1,6 @@
 using Segment.Functions.Telemetry.Internal;
 
+using Segment.Functions.Batching.Internal;
 namespace Segment.Functions.Hosting.Internal;
 
 /// <summary>The reading loop: one reader per destination takes events off the queue and starts invocations.</summary>
@@ -51,7 +52,8 @@ internal sealed partial class DestinationPipeline
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
         {
-            while (reader.TryRead(out var item))
+            // Past the stop deadline nothing new starts: what is still queued is reported as queued.
+            while (!_abort.IsCancellationRequested && reader.TryRead(out var item))
             {
                 _inFlight.Add();
                 await InvokeSingleAsync(item).ConfigureAwait(false);
@@ -63,6 +65,9 @@ internal sealed partial class DestinationPipeline
     {
         var reader = _queue.Reader;
         var batching = _options.Batching;
+        // Low volume is judged by waiting briefly for the next event, not by a rate over past
+        // seconds, so a burst after a quiet spell reaches OnBatch whole (see LowVolumeGrace).
+        var grace = LowVolumeGrace.For(batching);
         while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
         {
             if (!reader.TryRead(out var first))
@@ -70,19 +75,22 @@ internal sealed partial class DestinationPipeline
                 continue;
             }
 
-            _rate.Record();
-            // Low volume: an event with nothing behind it is not held back to wait for company.
-            if (batching.LowVolumeEventsPerSecond > 0 && !reader.TryPeek(out _) && _rate.PerSecond < batching.LowVolumeEventsPerSecond)
-            {
-                await DispatchAsync(first).ConfigureAwait(false);
-                continue;
-            }
-
+            var started = _time.GetTimestamp();
             var batch = new List<PendingEvent>(batching.MaxSize) { first };
             Fill(batch);
-            if (batch.Count < batching.MaxSize)
+            if (batch.Count == 1 && batching.MaxSize > 1 && grace is { } wait)
             {
-                await WaitForMoreAsync(batch).ConfigureAwait(false);
+                await WaitForMoreAsync(batch, wait, until: 2).ConfigureAwait(false);
+            }
+
+            // Company came (or the fallback is off): the batch fills up to MaxSize until MaxWait after its first event.
+            if (batch.Count < batching.MaxSize && (batch.Count > 1 || grace is null))
+            {
+                var left = batching.MaxWait - _time.GetElapsedTime(started);
+                if (left > TimeSpan.Zero)
+                {
+                    await WaitForMoreAsync(batch, left, until: batching.MaxSize).ConfigureAwait(false);
+                }
             }
 
             if (batch.Count == 1)
@@ -100,15 +108,14 @@ internal sealed partial class DestinationPipeline
     {
         while (batch.Count < _options.Batching.MaxSize && _queue.Reader.TryRead(out var item))
         {
-            _rate.Record();
             batch.Add(item);
         }
     }
 
-    // Waits until the batch is full, its time limit passes, or the queue completes (the host stops).
-    private async Task WaitForMoreAsync(List<PendingEvent> batch)
+    // Waits until the batch holds `until` events, `limit` passes, or the queue completes (the host stops).
+    private async Task WaitForMoreAsync(List<PendingEvent> batch, TimeSpan limit, int until)
     {
-        using var timeLimit = new CancellationTokenSource(_options.Batching.MaxWait, _time);
+        using var timeLimit = new CancellationTokenSource(limit, _time);
         lock (_parkGate)
         {
             _timeUp = false;
@@ -118,6 +125,8 @@ internal sealed partial class DestinationPipeline
         // busy again before the clock's caller goes on.
         using var timeUp = timeLimit.Token.UnsafeRegister(static state => ((DestinationPipeline)state!).TimeUp(), this);
         using var abort = _abort.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeLimit);
+        // A stop sends what is in hand at once (and, once stopping, nothing waits for company).
+        using var stopping = _stopping.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeLimit);
         try
         {
             // Parked only while actually waiting: every event in hand is counted again before any work.
@@ -125,7 +134,7 @@ internal sealed partial class DestinationPipeline
             {
                 Unpark();
                 Fill(batch);
-                if (batch.Count >= _options.Batching.MaxSize)
+                if (batch.Count >= until)
                 {
                     break;
                 }

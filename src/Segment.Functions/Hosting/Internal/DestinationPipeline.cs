@@ -21,7 +21,8 @@ namespace Segment.Functions.Hosting.Internal;
 /// <see cref="SegmentFunctionsOptions.QueueCapacity"/>. The channel has the same capacity, so a write
 /// that got room always fits.</para>
 /// <para><c>_busy</c> counts events queued or being handled, for <see cref="ISegmentFunctions.WaitForIdleAsync"/>;
-/// a partly filled batch waiting for its time limit is "parked" out of it.</para>
+/// a partly filled batch waiting for its time limit, or an event waiting its low-volume grace, is
+/// "parked" out of it.</para>
 /// </remarks>
 internal sealed partial class DestinationPipeline : IDisposable
 {
@@ -40,13 +41,16 @@ internal sealed partial class DestinationPipeline : IDisposable
     private readonly IdleSignal _inFlight = new();
     private readonly RetryScheduler<PendingEvent> _retries;
     private readonly FailureWindow _health;
-    private readonly ArrivalRate _rate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly EventOutcome _queueFullOutcome;
     private Task? _reader;
     private Task<int>? _stop;
     private long _queueFullLoggedTicks;
+    // Events whose invocation was cancelled at the stop deadline: still pending, reported as in flight.
+    private int _abandoned;
+    // Set while a stop drains: completed when a retry re-enters the queue (see DrainAsync).
+    private TaskCompletionSource? _retryReentered;
     private readonly Lock _parkGate = new();
     private int _parked;
     private bool _timeUp;
@@ -77,7 +81,6 @@ internal sealed partial class DestinationPipeline : IDisposable
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _retries = new RetryScheduler<PendingEvent>(time, OnRetryDue);
         _health = new FailureWindow(options.Health.Window);
-        _rate = new ArrivalRate(time);
         _queueFullOutcome = new EventOutcome(OutcomeKind.Discarded, OutcomeReason.QueueFull, new ErrorInfo("QueueFull",
             $"Destination \"{name}\" already holds {options.QueueCapacity} events (SegmentFunctionsOptions.QueueCapacity) and FullMode is Reject."));
     }
@@ -91,7 +94,7 @@ internal sealed partial class DestinationPipeline : IDisposable
         get
         {
             var retrying = _retries.Count;
-            var inFlight = _inFlight.Count;
+            var inFlight = _inFlight.Count + Volatile.Read(ref _abandoned);
             var pending = _options.QueueCapacity - _room.CurrentCount;
             return new DestinationStatus(Name, Math.Max(0, pending - inFlight - retrying), inFlight, retrying);
         }
@@ -133,42 +136,78 @@ internal sealed partial class DestinationPipeline : IDisposable
     public void Start() => _reader ??= Task.Run(ReadAsync);
 
     /// <summary>
-    /// Stops taking events, delivers what is queued (and in batches being formed) until
-    /// <paramref name="deadline"/> is cancelled, then cancels what is still running.
+    /// Stops taking events and keeps delivering until nothing is left or <paramref name="deadline"/>
+    /// is cancelled: what is queued, batches being formed (sent at once) and retries that fall due
+    /// before <paramref name="deadlineAt"/> (they re-enter the queue). Then cancels what still runs
+    /// and reports what is left by kind.
     /// </summary>
     /// <returns>How many events were left without a final outcome.</returns>
     /// <remarks>A second call returns the first call's task.</remarks>
-    public Task<int> StopAsync(CancellationToken deadline)
+    public Task<int> StopAsync(CancellationToken deadline, DateTimeOffset deadlineAt)
     {
         lock (_parkGate)
         {
-            return _stop ??= StopOnceAsync(deadline);
+            return _stop ??= StopOnceAsync(deadline, deadlineAt);
         }
     }
 
-    private async Task<int> StopOnceAsync(CancellationToken deadline)
+    private async Task<int> StopOnceAsync(CancellationToken deadline, DateTimeOffset deadlineAt)
     {
+        // Intake closes first; the queue stays open so that due retries can still re-enter it.
         _stopping.Cancel();
-        _queue.Writer.TryComplete();
         using (deadline.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _abort))
         {
+            // A pipeline that never started has nothing that would move: no need to wait.
+            if (_reader is not null)
+            {
+                await DrainAsync(deadline, deadlineAt).ConfigureAwait(false);
+            }
+
+            // From here nothing leaves the retry schedule: what waits there is reported as waiting for retry.
+            _retries.Dispose();
+            _queue.Writer.TryComplete();
             if (_reader is { } reader)
             {
                 await reader.ConfigureAwait(false);
             }
         }
 
-        _retries.Dispose();
         // What is left will not move any more: waiters for idle must not wait for it.
         _busy.Reset();
         var status = Status;
         if (status.Pending > 0)
         {
             Log.LeftPending(_logger, Name, status.Pending, status.Queued, status.InFlight, status.WaitingForRetry);
-            _telemetry.PendingAtShutdown(Name, status.Pending);
+            _telemetry.PendingAtShutdown(Name, status);
         }
 
         return status.Pending;
+    }
+
+    // Waits until nothing is queued or running and no retry falls due before the deadline (or it passes).
+    // Woken by each retry that re-enters the queue; every other change shows in the busy count.
+    private async Task DrainAsync(CancellationToken deadline, DateTimeOffset deadlineAt)
+    {
+        try
+        {
+            while (true)
+            {
+                // Installed before looking, so a retry that re-enters meanwhile is not missed.
+                var reentered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _retryReentered, reentered);
+                await _busy.WhenIdle().WaitAsync(deadline).ConfigureAwait(false);
+                if (_retries.NextDue is not { } due || due > deadlineAt)
+                {
+                    return;
+                }
+
+                await reentered.Task.WaitAsync(deadline).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            // The deadline: what is left is reported.
+        }
     }
 
     /// <summary>Completes when nothing is queued or being handled here.</summary>
@@ -218,8 +257,11 @@ internal sealed partial class DestinationPipeline : IDisposable
         _busy.Add();
         if (!_queue.Writer.TryWrite(item))
         {
-            // Stopping: the event stays pending (it keeps its room, so it is counted as left over).
+            // Stopped: the event stays pending (it keeps its room, so it is counted as left over).
             _busy.Remove();
         }
+
+        // A stop that is draining waits for this.
+        Volatile.Read(ref _retryReentered)?.TrySetResult();
     }
 }

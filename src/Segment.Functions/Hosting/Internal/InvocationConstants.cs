@@ -24,4 +24,8 @@ internal static class InvocationConstants
     public const int MaxMaxHttpBodyBytes = 1024 * 1024;
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    public const int DefaultMaxRecordedEventBytes = 32 * 1024;
+
+    public const int MaxMaxRecordedEventBytes = 16 * 1024 * 1024;
 }

@@ -166,7 +166,10 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
         }
     }
 
-    /// <summary>Stops intake, drains every destination until the shutdown timeout (or the token), and reports what is left.</summary>
+    /// <summary>
+    /// Stops intake, drains every destination (queued events, forming batches, retries that fall due)
+    /// until the shutdown timeout (or the token), and reports what is left by kind.
+    /// </summary>
     /// <returns>How many events were left pending, over all destinations.</returns>
     /// <remarks>A second call (the hosted service and the application both stopping) gets the first call's task.</remarks>
     internal Task<int> StopAsync(CancellationToken cancellationToken)
@@ -182,19 +185,20 @@ internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
     {
         Log.Stopping(_logger, _options.ShutdownTimeout);
         // The deadline runs on the TimeProvider like every other wait; the host's own stop token can cut it short.
+        var deadlineAt = _time.GetUtcNow() + _options.ShutdownTimeout;
         using var deadline = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
-        var left = await Task.WhenAll(_pipelines.Select(p => StopOneAsync(p, deadline.Token))).ConfigureAwait(false);
+        var left = await Task.WhenAll(_pipelines.Select(p => StopOneAsync(p, deadline.Token, deadlineAt))).ConfigureAwait(false);
         Log.Stopped(_logger);
         return left.Sum();
     }
 
     // One destination failing to stop must not keep the others from stopping and reporting.
-    private async Task<int> StopOneAsync(DestinationPipeline pipeline, CancellationToken deadline)
+    private async Task<int> StopOneAsync(DestinationPipeline pipeline, CancellationToken deadline, DateTimeOffset deadlineAt)
     {
         try
         {
-            return await pipeline.StopAsync(deadline).ConfigureAwait(false);
+            return await pipeline.StopAsync(deadline, deadlineAt).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

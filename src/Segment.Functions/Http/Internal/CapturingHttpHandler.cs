@@ -108,14 +108,7 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
         }
 
         // Secrets are redacted in the whole body before it is cut, so a cut cannot leave half a secret.
-        var text = redactor.Redact(Encoding.UTF8.GetString(bytes));
-        var textBytes = Encoding.UTF8.GetByteCount(text);
-        if (textBytes <= maxBytes)
-        {
-            return text;
-        }
-
-        return $"{Utf8Text.Prefix(text, maxBytes)}… [body truncated: {textBytes} bytes in all]";
+        return Utf8Text.Cap(redactor.Redact(Encoding.UTF8.GetString(bytes)), maxBytes, "body");
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> Headers(

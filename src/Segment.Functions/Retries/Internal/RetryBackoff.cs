@@ -25,7 +25,11 @@ internal sealed class RetryBackoff
     }
 
     /// <summary>
-    /// When to try next, or null when that would fall outside the retry window (the event expires).
+    /// When to try next, or null when the event expires. A wait that would end past the retry
+    /// window is cut to end with it, so the last attempt is made when the window closes and no
+    /// event is given up earlier; once the window has passed, the event expires. A minimum the
+    /// failure asked for (Retry-After) is honoured: when it reaches past the window, no attempt
+    /// can honour it, and the event expires now.
     /// </summary>
     /// <param name="attempts">Attempts made so far.</param>
     /// <param name="firstAttempt">When the first attempt was made.</param>
@@ -33,14 +37,19 @@ internal sealed class RetryBackoff
     /// <param name="retryAfter">A minimum wait the failure asked for.</param>
     public DateTimeOffset? NextAttempt(int attempts, DateTimeOffset firstAttempt, DateTimeOffset now, TimeSpan? retryAfter = null)
     {
+        // Compared as durations before adding, so a huge Retry-After expires the event instead of overflowing the date.
+        var left = _options.RetryWindow - (now - firstAttempt);
+        if (left <= TimeSpan.Zero || retryAfter > left)
+        {
+            return null;
+        }
+
         var wait = TimeSpan.FromMilliseconds(UpperBound(attempts).TotalMilliseconds * _random());
         if (retryAfter is { } minimum && minimum > wait)
         {
             wait = minimum;
         }
 
-        // Compared as durations before adding, so a huge Retry-After expires the event instead of overflowing the date.
-        var left = _options.RetryWindow - (now - firstAttempt);
-        return wait <= left ? now + wait : null;
+        return now + (wait < left ? wait : left);
     }
 }

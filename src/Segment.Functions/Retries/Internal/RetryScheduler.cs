@@ -38,12 +38,33 @@ internal sealed class RetryScheduler<T> : IDisposable
         }
     }
 
-    /// <summary>Schedules an event for <paramref name="at"/>; one already due is handed back at once.</summary>
+    /// <summary>The earliest due time of the events waiting; null when none waits.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.TryPeek(out _, out var at) ? at : null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Schedules an event for <paramref name="at"/>; one already due is handed back at once. After
+    /// <see cref="Dispose"/> the event is kept (and counted) but never handed back.
+    /// </summary>
     public void Schedule(T item, DateTimeOffset at)
     {
         lock (_gate)
         {
-            if (!_disposed && at > _time.GetUtcNow())
+            if (_disposed)
+            {
+                _waiting.Enqueue(item, at);
+                return;
+            }
+
+            if (at > _time.GetUtcNow())
             {
                 _waiting.Enqueue(item, at);
                 if (_armedFor is null || at < _armedFor)
@@ -58,6 +79,7 @@ internal sealed class RetryScheduler<T> : IDisposable
         _due(item);
     }
 
+    /// <summary>Stops handing events back: those waiting stay, counted in <see cref="Count"/>.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -74,13 +96,18 @@ internal sealed class RetryScheduler<T> : IDisposable
         lock (_gate)
         {
             _armedFor = null;
+            if (_disposed)
+            {
+                return;
+            }
+
             var now = _time.GetUtcNow();
             while (_waiting.TryPeek(out _, out var at) && at <= now)
             {
                 (ready ??= []).Add(_waiting.Dequeue());
             }
 
-            if (!_disposed && _waiting.TryPeek(out _, out var next))
+            if (_waiting.TryPeek(out _, out var next))
             {
                 Arm(next);
             }

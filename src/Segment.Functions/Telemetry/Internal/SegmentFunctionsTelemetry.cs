@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
+using Segment.Functions.Hosting;
 namespace Segment.Functions.Telemetry.Internal;
 
 /// <summary>
@@ -29,7 +30,7 @@ internal sealed class SegmentFunctionsTelemetry
         Meter = meterFactory.Create(Name);
         _events = Meter.CreateCounter<long>("segment.functions.events", "{event}", "Outcomes of delivery attempts, by destination, outcome (delivered, discarded, retry, expired) and reason.");
         _rejected = Meter.CreateCounter<long>("segment.functions.events.rejected", "{event}", "Events not accepted by SendAsync, by reason (invalid, queue_full, stopped).");
-        _pendingAtShutdown = Meter.CreateCounter<long>("segment.functions.events.pending_at_shutdown", "{event}", "Events a destination still held when the host stopped.");
+        _pendingAtShutdown = Meter.CreateCounter<long>("segment.functions.events.pending_at_shutdown", "{event}", "Events a destination still held when the host stopped, by kind (queued, in_flight, waiting_for_retry).");
         _duration = Meter.CreateHistogram<double>("segment.functions.invocation.duration", "s", "How long handler invocations took, by destination and mode (single, batch).");
         _batchSize = Meter.CreateHistogram<int>("segment.functions.batch.size", "{event}", "How many events each OnBatch invocation was given.");
     }
@@ -57,8 +58,21 @@ internal sealed class SegmentFunctionsTelemetry
         }
     }
 
-    public void PendingAtShutdown(string destination, int count) =>
-        _pendingAtShutdown.Add(count, new KeyValuePair<string, object?>("destination", destination));
+    /// <summary>Counts what a destination still held at its stop, by <c>kind</c>: queued, in_flight, waiting_for_retry.</summary>
+    public void PendingAtShutdown(string destination, DestinationStatus left)
+    {
+        Add(left.Queued, "queued");
+        Add(left.InFlight, "in_flight");
+        Add(left.WaitingForRetry, "waiting_for_retry");
+
+        void Add(int count, string kind)
+        {
+            if (count > 0)
+            {
+                _pendingAtShutdown.Add(count, new KeyValuePair<string, object?>("destination", destination), new KeyValuePair<string, object?>("kind", kind));
+            }
+        }
+    }
 
     public void Invocation(string destination, int events, TimeSpan duration)
     {
