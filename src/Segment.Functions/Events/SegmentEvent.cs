@@ -29,6 +29,10 @@ namespace Segment.Functions;
 /// each invocation gets its own copy, so what a handler changes is seen by no other destination,
 /// no later attempt and not the sender.
 /// </para>
+/// <para>
+/// Events compare by value, over their JSON content (see <see cref="Equals(SegmentEvent?)"/>): two
+/// parses of the same JSON are equal, and reading a field never changes equality.
+/// </para>
 /// </remarks>
 [JsonConverter(typeof(SegmentEventJsonConverter))]
 public abstract record SegmentEvent
@@ -175,7 +179,8 @@ public abstract record SegmentEvent
     /// equal as JSON. The content is what <see cref="ToJson"/> writes (every field, including
     /// <see cref="AdditionalFields"/>); key order does not matter, in the event or in its bags;
     /// numbers compare by value (<c>1</c> equals <c>1.0</c>); strings by their text; arrays in order;
-    /// a field set to <c>null</c> differs from an absent one, and <c>"userId": 42</c> from <c>"userId": "42"</c>.
+    /// a field that is <c>null</c> in the JSON differs from an absent one, <c>"userId": 42</c> from
+    /// <c>"userId": "42"</c>, and a timestamp from the same instant written with another offset.
     /// </summary>
     /// <param name="other">The event to compare with.</param>
     /// <returns>True when both events have the same JSON content.</returns>
@@ -203,7 +208,7 @@ public abstract record SegmentEvent
     /// <summary>Serializes the event to JSON text, with every field it was parsed with.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, typeof(SegmentEvent));
 
-    /// <summary>The value of one of this type's fields, in place (a field of another type has no value here).</summary>
+    /// <summary>The value of one of this type's fields, in place. Only for fields the type carries: fields of different types share slots.</summary>
     internal ref EventFieldValue Field(EventField field) => ref _fields[EventFields.Get(field).Slot];
 
     /// <summary>Whether a top-level field belongs to this message type (and so is not an additional field).</summary>

@@ -155,7 +155,7 @@ internal static class SegmentEventParser
         var type = @event.MessageType;
         foreach (var field in EventFields.All)
         {
-            if (field.Slot < 0 || !field.IsCarriedBy(type))
+            if (field.Kind == EventFieldKind.MessageType || !field.IsCarriedBy(type))
             {
                 continue;
             }
