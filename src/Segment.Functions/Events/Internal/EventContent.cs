@@ -38,35 +38,25 @@ internal static class EventContent
         return JsonDocument.Parse(buffer.WrittenMemory, ReadBack);
     }
 
-    /// <summary>A hash that agrees with <see cref="JsonElement.DeepEquals"/>: equal JSON, equal hash.</summary>
-    private static int Hash(JsonElement element)
+    /// <summary>
+    /// A hash that agrees with <see cref="JsonElement.DeepEquals"/> (equal JSON, equal hash), from the
+    /// top level only: the names, and the text of string values (type, ids, dates, names). Nested
+    /// values count by kind alone, which keeps the hash cheap; events rarely differ only inside a bag.
+    /// </summary>
+    private static int Hash(JsonElement root)
     {
-        switch (element.ValueKind)
+        // Summed, so that key order does not change it.
+        var sum = 0;
+        foreach (var property in root.EnumerateObject())
         {
-            case JsonValueKind.Object:
-                // Summed, so that key order does not change it.
-                var sum = 0;
-                foreach (var property in element.EnumerateObject())
-                {
-                    sum += HashCode.Combine(StringComparer.Ordinal.GetHashCode(property.Name), Hash(property.Value));
-                }
-
-                return HashCode.Combine(JsonValueKind.Object, sum);
-            case JsonValueKind.Array:
-                var hash = new HashCode();
-                hash.Add(JsonValueKind.Array);
-                foreach (var item in element.EnumerateArray())
-                {
-                    hash.Add(Hash(item));
-                }
-
-                return hash.ToHashCode();
-            case JsonValueKind.String:
-                return HashCode.Combine(JsonValueKind.String, StringComparer.Ordinal.GetHashCode(element.GetString()!));
-            default:
-                // Numbers hash by kind alone: equal values have many spellings (1, 1.0, 1e0), and the
-                // strings around them (ids, names, dates) tell events apart well enough.
-                return (int)element.ValueKind;
+            var value = property.Value;
+            // Numbers hash by kind alone too: equal values have many spellings (1, 1.0, 1e0).
+            var valueHash = value.ValueKind == JsonValueKind.String
+                ? StringComparer.Ordinal.GetHashCode(value.GetString()!)
+                : (int)value.ValueKind;
+            sum += HashCode.Combine(StringComparer.Ordinal.GetHashCode(property.Name), valueHash);
         }
+
+        return sum;
     }
 }
