@@ -68,8 +68,8 @@ public sealed class SegmentEventEqualityTests
     public void Parse_SameValuesSpelledDifferently_AreEqual()
     {
         // Numbers compare by value and strings by their text, as JSON does.
-        var left = SegmentEvent.Parse("""{"type":"track","event":"A","userId":"u","properties":{"price":1,"big":100}}""");
-        var right = SegmentEvent.Parse("""{"type":"track","event":"\u0041","userId":"u","properties":{"price":1.0,"big":1e2}}""");
+        var left = SegmentEvent.Parse("""{"type":"track","event":"A","userId":"u","version":2,"properties":{"price":1,"big":100}}""");
+        var right = SegmentEvent.Parse("""{"type":"track","event":"\u0041","userId":"u","version":2.0,"properties":{"price":1.0,"big":1e2}}""");
 
         Assert.That(left, Is.EqualTo(right));
         Assert.That(left.GetHashCode(), Is.EqualTo(right.GetHashCode()));
