@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Segment.Functions.Events.Internal;
 
@@ -13,9 +12,4 @@ public sealed record DeleteEvent : SegmentEvent
 
     /// <inheritdoc/>
     public override SegmentEventType MessageType => SegmentEventType.Delete;
-
-    internal override void WriteOwnFields(Utf8JsonWriter writer)
-    {
-        // A delete message has only the common fields.
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Segment.Functions.Events.Internal;
 
 namespace Segment.Functions.Dispatch.Internal;
 
@@ -16,12 +17,13 @@ internal static class IntegrationsRule
     public static bool Allows(SegmentEvent @event, string destination)
     {
         // Read the parsed JSON directly when nobody has asked for the bag yet: no JsonObject is built.
-        if (@event._integrations.Materialized is { } bag)
+        ref var integrations = ref @event.Field(EventField.Integrations);
+        if (integrations.Materialized is JsonObject bag)
         {
             return Decide(bag, destination) ?? Decide(bag, All) ?? true;
         }
 
-        var source = @event._integrations.Source;
+        var source = integrations.Source;
         return source.ValueKind != JsonValueKind.Object || (Decide(source, destination) ?? Decide(source, All) ?? true);
     }
 

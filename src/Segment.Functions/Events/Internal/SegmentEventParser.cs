@@ -7,7 +7,7 @@ namespace Segment.Functions.Events.Internal;
 /// <summary>
 /// Turns UTF-8 JSON into the right <see cref="SegmentEvent"/> record with one parse: the bytes become
 /// one non-pooled <see cref="JsonDocument"/> the event owns, one pass over its top-level properties
-/// files each known field, and the record keeps the parsed elements (see <see cref="LazyString"/>).
+/// files each known field, and the record keeps the parsed elements (see <see cref="EventFieldValue"/>).
 /// Lenient with the quirks real SDKs send, strict with anything that is not a Segment message.
 /// </summary>
 internal static class SegmentEventParser
@@ -120,13 +120,12 @@ internal static class SegmentEventParser
             return EventParseResult.Failure($"\"type\" must be a string, not {Describe(type.ValueKind)}; expected one of: {KnownTypes}.");
         }
 
-        var reader = new SlotReader(ref slots);
-        SegmentEvent? @event = type.ValueEquals("track"u8) ? ReadTrack(ref reader)
-            : type.ValueEquals("identify"u8) ? ReadIdentify(ref reader)
-            : type.ValueEquals("page"u8) ? ReadView<PageEvent>(ref reader)
-            : type.ValueEquals("screen"u8) ? ReadView<ScreenEvent>(ref reader)
-            : type.ValueEquals("group"u8) ? ReadGroup(ref reader)
-            : type.ValueEquals("alias"u8) ? ReadAlias(ref reader)
+        SegmentEvent? @event = type.ValueEquals("track"u8) ? new TrackEvent()
+            : type.ValueEquals("identify"u8) ? new IdentifyEvent()
+            : type.ValueEquals("page"u8) ? new PageEvent()
+            : type.ValueEquals("screen"u8) ? new ScreenEvent()
+            : type.ValueEquals("group"u8) ? new GroupEvent()
+            : type.ValueEquals("alias"u8) ? new AliasEvent()
             : type.ValueEquals("delete"u8) ? new DeleteEvent()
             : null;
 
@@ -135,13 +134,13 @@ internal static class SegmentEventParser
             return EventParseResult.Failure($"\"type\" {Quote(type.GetString())} is not a Segment message type; expected one of: {KnownTypes}.");
         }
 
-        ReadCommon(ref reader, @event);
-        if (reader.Error is not null)
+        var error = ReadFields(ref slots, @event);
+        if (error is not null)
         {
-            return EventParseResult.Failure(reader.Error);
+            return EventParseResult.Failure(error);
         }
 
-        if (@event is not DeleteEvent && !reader.HasId(EventField.UserId) && !reader.HasId(EventField.AnonymousId))
+        if (@event is not DeleteEvent && !HasText(slots[(int)EventField.UserId], allowNumber: true) && !HasText(slots[(int)EventField.AnonymousId], allowNumber: true))
         {
             return EventParseResult.Failure($"A {@event.Type} event needs a \"userId\" or an \"anonymousId\"; it has neither.");
         }
@@ -150,58 +149,66 @@ internal static class SegmentEventParser
         return EventParseResult.Success(@event);
     }
 
-    private static void ReadCommon(ref SlotReader reader, SegmentEvent @event)
+    /// <summary>Checks and files every field the event's type carries, by the field table; the first problem found, or null.</summary>
+    private static string? ReadFields(ref EventFieldSlots slots, SegmentEvent @event)
     {
-        @event._messageId = reader.String(EventField.MessageId, "messageId", allowNumber: true);
-        @event._userId = reader.String(EventField.UserId, "userId", allowNumber: true);
-        @event._anonymousId = reader.String(EventField.AnonymousId, "anonymousId", allowNumber: true);
-        @event._channel = reader.String(EventField.Channel, "channel");
-        @event._version = reader.String(EventField.Version, "version", allowNumber: true);
-        @event._writeKey = reader.String(EventField.WriteKey, "writeKey");
-        @event._timestamp = reader.Timestamp(EventField.Timestamp, "timestamp");
-        @event._originalTimestamp = reader.Timestamp(EventField.OriginalTimestamp, "originalTimestamp");
-        @event._sentAt = reader.Timestamp(EventField.SentAt, "sentAt");
-        @event._receivedAt = reader.Timestamp(EventField.ReceivedAt, "receivedAt");
-        @event._context = reader.Object(EventField.Context, "context");
-        @event._integrations = reader.Object(EventField.Integrations, "integrations");
-    }
-
-    private static TrackEvent ReadTrack(ref SlotReader reader)
-    {
-        reader.Require(EventField.Event, "A track event needs a non-empty \"event\" (the name of the action).", allowNumber: false);
-        return new TrackEvent
+        var type = @event.MessageType;
+        foreach (var field in EventFields.All)
         {
-            _event = reader.String(EventField.Event, "event"),
-            _properties = reader.Object(EventField.Properties, "properties"),
-        };
+            if (field.Kind == EventFieldKind.MessageType || !field.IsCarriedBy(type))
+            {
+                continue;
+            }
+
+            var element = slots[(int)field.Field];
+            if (field.RequiredError is not null && !HasText(element, allowNumber: field.Kind == EventFieldKind.Id))
+            {
+                return field.RequiredError;
+            }
+
+            if (element.ValueKind == JsonValueKind.Undefined)
+            {
+                continue;
+            }
+
+            var error = Check(field, element);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            @event._fields[field.Slot] = EventFieldValue.FromJson(element);
+        }
+
+        return null;
     }
 
-    private static IdentifyEvent ReadIdentify(ref SlotReader reader) =>
-        new() { _traits = reader.Object(EventField.Traits, "traits") };
-
-    private static TView ReadView<TView>(ref SlotReader reader)
-        where TView : ViewEvent, new() => new()
+    /// <summary>Whether a present element is what the field accepts; why not, or null.</summary>
+    private static string? Check(EventFieldInfo field, JsonElement element) => (field.Kind, element.ValueKind) switch
     {
-        _name = reader.String(EventField.Name, "name"),
-        _category = reader.String(EventField.Category, "category"),
-        _properties = reader.Object(EventField.Properties, "properties"),
+        (_, JsonValueKind.Null) => null,
+        (EventFieldKind.Text or EventFieldKind.Id, JsonValueKind.String) => null,
+        (EventFieldKind.Id, JsonValueKind.Number) => null,
+        (EventFieldKind.Text or EventFieldKind.Id, _) => $"\"{field.Name}\" must be a string, not {Describe(element.ValueKind)}.",
+        // Checked now, though read only when asked: a bad timestamp must be a parse error, not a surprise inside a handler.
+        (EventFieldKind.Timestamp, JsonValueKind.String) => element.TryGetDateTimeOffset(out _)
+            ? null
+            : $"\"{field.Name}\" is not an ISO-8601 date-time: {Quote(element.GetString())}.",
+        (EventFieldKind.Timestamp, _) => $"\"{field.Name}\" must be an ISO-8601 date-time string, not {Describe(element.ValueKind)}.",
+        (EventFieldKind.Object, JsonValueKind.Object) => null,
+        // An empty array stands for an empty object in real payloads (delete messages).
+        (EventFieldKind.Object, JsonValueKind.Array) when element.GetArrayLength() == 0 => null,
+        (EventFieldKind.Object, _) => $"\"{field.Name}\" must be an object, not {Describe(element.ValueKind)}.",
+        _ => throw new InvalidOperationException($"Field \"{field.Name}\" of kind {field.Kind} is not read from JSON."),
     };
 
-    private static GroupEvent ReadGroup(ref SlotReader reader)
+    private static bool HasText(JsonElement element, bool allowNumber) => element.ValueKind switch
     {
-        reader.Require(EventField.GroupId, "A group event needs a non-empty \"groupId\".", allowNumber: true);
-        return new GroupEvent
-        {
-            _groupId = reader.String(EventField.GroupId, "groupId", allowNumber: true),
-            _traits = reader.Object(EventField.Traits, "traits"),
-        };
-    }
-
-    private static AliasEvent ReadAlias(ref SlotReader reader)
-    {
-        reader.Require(EventField.PreviousId, "An alias event needs a non-empty \"previousId\".", allowNumber: true);
-        return new AliasEvent { _previousId = reader.String(EventField.PreviousId, "previousId", allowNumber: true) };
-    }
+        // The raw value includes the quotes: more than two bytes means a non-empty string.
+        JsonValueKind.String => JsonMarshal.GetRawUtf8Value(element).Length > 2,
+        JsonValueKind.Number => allowNumber,
+        _ => false,
+    };
 
     private static bool TryParseJson(ReadOnlySpan<byte> utf8Json, int maxDepth, out JsonElement root, out string error)
     {
@@ -315,88 +322,5 @@ internal static class SegmentEventParser
         const int max = 64;
         text ??= "";
         return text.Length <= max ? $"\"{text}\"" : $"\"{text[..max]}…\" ({text.Length} characters)";
-    }
-
-    /// <summary>Reads the filed slots into lazy fields, keeping the first problem found.</summary>
-    private ref struct SlotReader
-    {
-        // A reference, not a copy: the slots are a few hundred bytes on the caller's stack.
-        private readonly ref EventFieldSlots _slots;
-
-        public SlotReader(ref EventFieldSlots slots) => _slots = ref slots;
-
-        public string? Error { get; private set; }
-
-        public LazyString String(EventField field, string name, bool allowNumber = false)
-        {
-            var element = _slots[(int)field];
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Undefined:
-                    return default;
-                case JsonValueKind.String or JsonValueKind.Null:
-                case JsonValueKind.Number when allowNumber:
-                    return LazyString.FromJson(element);
-                default:
-                    Fail($"\"{name}\" must be a string, not {Describe(element.ValueKind)}.");
-                    return default;
-            }
-        }
-
-        public LazyObject Object(EventField field, string name)
-        {
-            var element = _slots[(int)field];
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Undefined:
-                    return default;
-                case JsonValueKind.Object or JsonValueKind.Null:
-                // An empty array stands for an empty object in real payloads (delete messages).
-                case JsonValueKind.Array when element.GetArrayLength() == 0:
-                    return LazyObject.FromJson(element);
-                default:
-                    Fail($"\"{name}\" must be an object, not {Describe(element.ValueKind)}.");
-                    return default;
-            }
-        }
-
-        public LazyTimestamp Timestamp(EventField field, string name)
-        {
-            var element = _slots[(int)field];
-            if (element.ValueKind == JsonValueKind.Undefined)
-            {
-                return default;
-            }
-
-            if (LazyTimestamp.TryFromJson(element, out var timestamp))
-            {
-                return timestamp;
-            }
-
-            Fail(element.ValueKind == JsonValueKind.String
-                ? $"\"{name}\" is not an ISO-8601 date-time: {Quote(element.GetString())}."
-                : $"\"{name}\" must be an ISO-8601 date-time string, not {Describe(element.ValueKind)}.");
-            return default;
-        }
-
-        public void Require(EventField field, string message, bool allowNumber)
-        {
-            if (!HasText(_slots[(int)field], allowNumber))
-            {
-                Fail(message);
-            }
-        }
-
-        public readonly bool HasId(EventField field) => HasText(_slots[(int)field], allowNumber: true);
-
-        private static bool HasText(JsonElement element, bool allowNumber) => element.ValueKind switch
-        {
-            // The raw value includes the quotes: more than two bytes means a non-empty string.
-            JsonValueKind.String => JsonMarshal.GetRawUtf8Value(element).Length > 2,
-            JsonValueKind.Number => allowNumber,
-            _ => false,
-        };
-
-        private void Fail(string message) => Error ??= message;
     }
 }
