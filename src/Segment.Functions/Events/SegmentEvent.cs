@@ -90,6 +90,28 @@ public abstract record SegmentEvent
     /// <summary><c>writeKey</c>: the source's write key. Drop it before forwarding to another source.</summary>
     public string? WriteKey { get => Field(EventField.WriteKey).GetText(); init => Field(EventField.WriteKey) = EventFieldValue.FromText(value); }
 
+    /// <summary>
+    /// Writes the common fields for <see cref="object.ToString"/>. The write key is a credential: it is
+    /// shown as <c>***</c>, never as its value (an event's text often ends up in logs).
+    /// </summary>
+    /// <param name="builder">The text being built.</param>
+    /// <returns>True: members were written.</returns>
+    protected virtual bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Append("Type = ").Append(Type)
+            .Append(", MessageId = ").Append(MessageId)
+            .Append(", UserId = ").Append(UserId)
+            .Append(", AnonymousId = ").Append(AnonymousId)
+            .Append(", Timestamp = ").Append(Timestamp?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        if (WriteKey is not null)
+        {
+            builder.Append(", WriteKey = ***");
+        }
+
+        return true;
+    }
+
     /// <summary>Top-level fields the Segment Spec does not name, kept for the round trip. Never null.</summary>
     public JsonObject AdditionalFields
     {
