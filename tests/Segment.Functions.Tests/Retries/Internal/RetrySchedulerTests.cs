@@ -131,19 +131,6 @@ public sealed class RetrySchedulerTests
     }
 
     [Test]
-    public void Schedule_AfterDispose_HandsTheEventBackAtOnce()
-    {
-        // A disposed scheduler has no timer left: holding the event would lose it.
-        var sut = CreateSut();
-        sut.Dispose();
-
-        sut.Schedule("late", Start.AddHours(1));
-
-        Assert.That(_handedBack, Is.EqualTo(new[] { "late" }));
-        Assert.That(sut.Count, Is.Zero);
-    }
-
-    [Test]
     public void Schedule_CallbackSchedulingAgain_IsNotADeadlock()
     {
         // The callback runs outside the scheduler's lock: the host's retry path schedules from it.
