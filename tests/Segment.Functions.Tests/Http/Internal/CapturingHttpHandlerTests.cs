@@ -271,13 +271,21 @@ public sealed class CapturingHttpHandlerTests
         return capture;
     }
 
-    /// <summary>A body whose connection drops after the first bytes.</summary>
+    /// <summary>A body whose connection drops after the first bytes; like a network stream, it can be read only once.</summary>
     private sealed class BrokenContent : HttpContent
     {
+        private bool _read;
+
         public BrokenContent() => Headers.TryAddWithoutValidation("X-Broken", "yes");
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
+            if (_read)
+            {
+                throw new InvalidOperationException("The stream was already consumed. It cannot be read again.");
+            }
+
+            _read = true;
             await stream.WriteAsync("{\"partial\":"u8.ToArray());
             throw new IOException("connection reset mid-body");
         }
