@@ -131,9 +131,9 @@ public sealed class RetrySchedulerTests
     }
 
     [Test]
-    public void Schedule_CallbackSchedulingAgain_IsNotADeadlock()
+    public void Schedule_FromTheCallback_IsHandedBackInItsTurn()
     {
-        // The callback runs outside the scheduler's lock: the host's retry path schedules from it.
+        // The host's retry path may schedule again from the callback: the timer must be armed anew for it.
         RetryScheduler<string>? sut = null;
         var seen = new List<string>();
         sut = new RetryScheduler<string>(_time, item =>
@@ -148,6 +148,7 @@ public sealed class RetrySchedulerTests
         {
             sut.Schedule("first", Start.AddSeconds(1));
             _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.That(seen, Is.EqualTo(new[] { "first" }), "the second is a second later");
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 
