@@ -112,24 +112,35 @@ public sealed class IdleSignalTests
     public async Task WhenIdle_RacingTheLastRemove_IsNeverMissed()
     {
         // The race the type's remarks describe: a waiter arriving while another thread removes the last unit.
+        const int Rounds = 5_000;
         var sut = new IdleSignal();
         using var start = new Barrier(2);
-        for (var round = 0; round < 2_000; round++)
+        var remover = Task.Factory.StartNew(
+            () =>
+            {
+                for (var round = 0; round < Rounds; round++)
+                {
+                    start.SignalAndWait(Bound);
+                    Thread.SpinWait(round % 50); // varies who goes first, and by how much
+                    sut.Remove();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        for (var round = 0; round < Rounds; round++)
         {
             sut.Add();
-            var remover = Task.Run(() =>
-            {
-                start.SignalAndWait(Bound);
-                sut.Remove();
-            });
             start.SignalAndWait(Bound);
+            Thread.SpinWait(round / 50 % 50);
 
             var idle = sut.WhenIdle();
 
-            await remover.WaitAsync(Bound);
-            await idle.WaitAsync(Bound);
+            await idle.WaitAsync(Bound); // a missed wake-up would time out here
         }
 
+        await remover.WaitAsync(Bound);
         Assert.That(sut.Count, Is.Zero);
     }
 
