@@ -112,7 +112,7 @@ public sealed class IdleSignalTests
     public async Task WhenIdle_RacingTheLastRemove_IsNeverMissed()
     {
         // The race the type's remarks describe: a waiter arriving while another thread removes the last unit.
-        const int Rounds = 5_000;
+        const int Rounds = 10_000;
         var sut = new IdleSignal();
         using var start = new Barrier(2);
         var remover = Task.Factory.StartNew(
