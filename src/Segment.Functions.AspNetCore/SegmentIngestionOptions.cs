@@ -20,6 +20,36 @@ public sealed class SegmentIngestionOptions
     /// <summary>The most events one batch request may hold.</summary>
     /// <value>2,500, Segment's limit.</value>
     public int MaxBatchEvents { get; set; } = 2500;
+
+    /// <summary>
+    /// The most requests handled at once: being read, parsed, or waiting for room in the
+    /// destinations' queues. A request past it is answered <c>429 Too Many Requests</c> with
+    /// <c>Retry-After</c> before its body is read, so the memory requests hold is bounded by
+    /// this number times <see cref="MaxBatchBytes"/> (and what parsing it takes), whatever the clients do.
+    /// </summary>
+    /// <value>64.</value>
+    public int MaxConcurrentRequests { get; set; } = 64;
+
+    /// <summary>
+    /// How long a request waits for room for all of its events in the destinations' queues. When
+    /// the room does not come in time, none of its events is taken and the answer is
+    /// <c>429 Too Many Requests</c> with <c>Retry-After</c>, which Segment's SDKs honour by sending
+    /// the same batch again. <see cref="TimeSpan.Zero"/> answers at once. Whatever
+    /// <see cref="SegmentFunctionsOptions.FullMode"/> says, the endpoint never answers 200 for an
+    /// event it did not take.
+    /// </summary>
+    /// <value>2 seconds, well inside the SDKs' 10-second request timeout.</value>
+    public TimeSpan MaxWaitForRoom { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The <c>Retry-After</c> sent with a 429 or 503, rounded up to whole seconds.</summary>
+    /// <value>1 second.</value>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>CORS, for browser SDKs such as analytics.js; off until an origin is allowed.</summary>
+    public IngestionCorsOptions Cors { get; set; } = new();
+
+    /// <summary>Dropping events whose <c>messageId</c> was seen recently from the same write key (SDKs retry, so duplicates are normal input).</summary>
+    public IngestionDedupeOptions Dedupe { get; set; } = new();
 }
 
 /// <summary>A write key the endpoint accepts, and the destinations its events may reach.</summary>

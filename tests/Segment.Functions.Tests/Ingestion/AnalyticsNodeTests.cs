@@ -34,7 +34,9 @@ public sealed class AnalyticsNodeTests
         Assert.That(received.Values.Select(e => e.UserId), Is.All.EqualTo("node-user"));
         Assert.That(received.Values.Select(e => (string?)e.Context["library"]?["name"]), Is.All.EqualTo("@segment/analytics-node"));
         Assert.That(received.Values.Select(e => (string?)e.Context["library"]?["version"]), Is.All.EqualTo(SdkVersion));
-        Assert.That(received.Values.Select(e => e.Timestamp), Is.All.EqualTo(DateTimeOffset.Parse("2026-03-04T05:06:07.123Z")));
+        // The device's time is kept; timestamp is corrected for the device's clock as the platform does it.
+        Assert.That(received.Values.Select(e => e.OriginalTimestamp), Is.All.EqualTo(DateTimeOffset.Parse("2026-03-04T05:06:07.123Z")));
+        Assert.That(received.Values.Select(e => e.Timestamp), Is.EqualTo(received.Values.Select(e => e.ReceivedAt - (e.SentAt - e.OriginalTimestamp))));
         Assert.That(received.Values.Select(e => e.ReceivedAt), Is.All.EqualTo(server.Time.GetUtcNow()));
         Assert.That(received.Values.Select(e => e.MessageId), Is.All.Not.Null.And.All.Not.Empty);
 
