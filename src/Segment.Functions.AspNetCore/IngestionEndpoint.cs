@@ -95,6 +95,12 @@ internal sealed class IngestionEndpoint
             IngestionLog.ClientGone(_logger);
             return Results.Empty;
         }
+        catch (IOException e)
+        {
+            // Kestrel reports some framing faults (a chunk size that overflows) as a plain IOException while the body is read.
+            IngestionLog.BadRequest(_logger, StatusCodes.Status400BadRequest, e.Message);
+            return Problem(StatusCodes.Status400BadRequest, "bad_request", $"The request body could not be read: {e.Message}");
+        }
         finally
         {
             Interlocked.Decrement(ref _active);
