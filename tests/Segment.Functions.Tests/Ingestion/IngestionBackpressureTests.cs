@@ -172,7 +172,7 @@ public sealed class IngestionBackpressureTests
     {
         var options = new SegmentIngestionOptions();
 
-        Assert.That(options.MaxConcurrentRequests, Is.EqualTo(64));
+        Assert.That(options.MaxConcurrentRequests, Is.EqualTo(32));
         Assert.That(options.MaxWaitForRoom, Is.EqualTo(TimeSpan.FromSeconds(2)));
         Assert.That(options.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(1)));
         Assert.That((options.MaxBatchBytes, options.MaxBatchEvents), Is.EqualTo((512_000, 2500)));
