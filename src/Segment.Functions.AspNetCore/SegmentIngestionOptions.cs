@@ -25,9 +25,9 @@ public sealed class SegmentIngestionOptions
     /// The most requests handled at once: being read, parsed, or waiting for room in the
     /// destinations' queues. A request past it is answered <c>429 Too Many Requests</c> with
     /// <c>Retry-After</c> before its body is read, so the memory requests hold is bounded by
-    /// this number times what one request takes (its body and its parse: about 7 MB for a full
-    /// 500 KB batch, measured), whatever the clients do. A request holds its place while its body
-    /// arrives: slow clients are cut off by Kestrel's <c>MinRequestBodyDataRate</c>.
+    /// this number times what one request takes (its body and its parse), whatever the clients do.
+    /// A request holds its place while its body arrives: slow clients are cut off by Kestrel's
+    /// <c>MinRequestBodyDataRate</c>.
     /// </summary>
     /// <value>32.</value>
     public int MaxConcurrentRequests { get; set; } = 32;
