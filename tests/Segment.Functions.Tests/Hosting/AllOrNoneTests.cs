@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-
 using Segment.Functions.Delivery;
 using Segment.Functions.Hosting;
+
 namespace Segment.Functions.Tests.Hosting;
 
 /// <summary><see cref="ISegmentFunctions.SendAllOrNoneAsync"/>: a group is queued whole or not at all, within a wait limit.</summary>

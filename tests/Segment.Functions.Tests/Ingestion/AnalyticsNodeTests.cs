@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Segment.Functions.AspNetCore;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Segment.Functions.AspNetCore;
 
 namespace Segment.Functions.Tests.Ingestion;
 

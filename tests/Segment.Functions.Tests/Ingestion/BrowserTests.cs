@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using PuppeteerSharp;
-
 using Segment.Functions.AspNetCore;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Segment.Functions.Tests.Hosting;
-
 using Segment.Functions.AspNetCore;
 using Segment.Functions.Hosting;
+using Segment.Functions.Tests.Hosting;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>No request is held without bound, and a request not taken is never answered as if it were.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-
 using Segment.Functions.AspNetCore;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>CORS for browser SDKs: preflights answered, headers on every answer to an allowed origin.</summary>

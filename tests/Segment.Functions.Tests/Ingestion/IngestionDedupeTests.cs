@@ -1,11 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
-
 using Segment.Functions.AspNetCore;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>Deduplication by messageId per write key: a retried request is delivered once.</summary>

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
-
 using Segment.Functions.AspNetCore;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>Broken framing and slow clients are the client's fault: a 4xx, logged at Debug, never an Error.</summary>

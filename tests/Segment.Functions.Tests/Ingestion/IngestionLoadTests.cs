@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-
 using Segment.Functions.AspNetCore;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-
 using Segment.Functions.AspNetCore;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>Times as the platform sets them: receivedAt from the server, timestamp corrected for the device's clock.</summary>

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-
 using Segment.Functions.AspNetCore;
 using Segment.Functions.Delivery;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>Write keys authenticate and then stay out of events; a wrong key in the header is refused before the body is read.</summary>

@@ -1,4 +1,5 @@
 using Segment.Functions.AspNetCore;
+
 namespace Segment.Functions.Tests.Ingestion;
 
 /// <summary>The real @rudderstack/rudder-sdk-node SDK (3.0.13, gzip on) against the ingestion endpoint on loopback.</summary>

@@ -1,4 +1,3 @@
-using Segment.Functions.Hosting;
 namespace Segment.Functions.Hosting.Internal;
 
 /// <summary>Room taken for several events at once, for <see cref="ISegmentFunctions.SendAllOrNoneAsync"/>.</summary>

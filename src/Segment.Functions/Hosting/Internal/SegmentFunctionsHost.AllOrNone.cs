@@ -1,4 +1,3 @@
-using Segment.Functions.Hosting;
 namespace Segment.Functions.Hosting.Internal;
 
 /// <summary><see cref="ISegmentFunctions.SendAllOrNoneAsync"/>: a group of events queued whole or not at all.</summary>
