@@ -78,6 +78,21 @@ internal sealed class TestHost : IAsyncDisposable
         Assert.Fail($"Events were still pending after {maxSteps} steps of {step}.");
     }
 
+    /// <summary>Waits (real time, bounded by the guard) until a condition about the host's worker threads holds.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (!condition())
+        {
+            if (TimeProvider.System.GetElapsedTime(started) > Guard)
+            {
+                Assert.Fail($"The condition did not hold within {Guard}.");
+            }
+
+            await Task.Yield();
+        }
+    }
+
     public DeliveryRecord[] Records(string destination) => Store.Recent(destination, int.MaxValue).Reverse().ToArray();
 
     /// <summary>

@@ -18,7 +18,7 @@ internal static class NodeTools
     public static string NodeModules => Path.Combine(NodeFolder, "node_modules");
 
     /// <summary>A script of this folder.</summary>
-    public static string Script(string name) => Path.Combine(RepositoryRoot, "tests", "Segment.Functions.Tests", "Ingestion", name);
+    public static string Script(string name) => Path.Combine(RepositoryRoot, "tests", "Segment.Functions.AspNetCore.Tests", "Ingestion", name);
 
     /// <summary>Fails the test when Node.js is missing; installs the package into artifacts/node when it is not there.</summary>
     public static async Task EnsurePackageAsync(string package, string version)

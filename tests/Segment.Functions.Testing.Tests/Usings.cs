@@ -1,0 +1,3 @@
+global using NUnit.Framework;
+global using Segment.Functions;
+global using Segment.Functions.Testing;
