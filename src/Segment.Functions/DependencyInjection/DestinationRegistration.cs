@@ -21,7 +21,8 @@ internal abstract class DestinationRegistration(string name, DestinationOptions 
 internal sealed record BoundDestination(IFunctionInvoker Invoker, Action Validate, object Function);
 
 /// <inheritdoc/>
-internal sealed class DestinationRegistration<TFunction, TSettings>(string name, DestinationOptions options, Func<IServiceProvider, TSettings> settings)
+internal sealed class DestinationRegistration<TFunction, TSettings>(
+    string name, DestinationOptions options, Func<IServiceProvider, TSettings> settings, Func<IServiceProvider, TFunction>? createFunction = null)
     : DestinationRegistration(name, options)
     where TFunction : class, IDestinationFunction<TSettings>
 {
@@ -32,7 +33,7 @@ internal sealed class DestinationRegistration<TFunction, TSettings>(string name,
         var redactor = schema.CreateRedactor(value);
         var time = services.GetRequiredService<TimeProvider>();
         // One instance per destination: two destinations of one class keep their own "global" fields.
-        var function = ActivatorUtilities.CreateInstance<TFunction>(services);
+        var function = createFunction?.Invoke(services) ?? ActivatorUtilities.CreateInstance<TFunction>(services);
         if (function is DestinationFunction<TSettings> authored)
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger($"Segment.Functions.Destination.{Name}");
