@@ -1,0 +1,4 @@
+global using NUnit.Framework;
+global using Segment.Functions;
+global using Segment.Functions.JavaScript;
+global using Segment.Functions.Testing;
