@@ -58,7 +58,7 @@ internal sealed partial class ScriptEngine
 
     private async Task SendAsync(HttpRequestMessage request, TimeSpan? timeout, long sizeLimit, ManualPromise promise, CancellationToken invocation)
     {
-        var url = request.RequestUri!.ToString();
+        var url = request.RequestUri!.AbsoluteUri;
         using var deadline = timeout is { } after ? new CancellationTokenSource(after, _services.Time) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocation, deadline?.Token ?? CancellationToken.None);
         try
@@ -69,7 +69,7 @@ internal sealed partial class ScriptEngine
                 var bytes = await ReadBodyAsync(response.Content, sizeLimit, url, linked.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 var statusText = response.ReasonPhrase ?? "";
-                var finalUrl = response.RequestMessage?.RequestUri?.ToString() ?? url;
+                var finalUrl = response.RequestMessage?.RequestUri?.AbsoluteUri ?? url;
                 var headerList = HeaderList(response.Headers, response.Content.Headers);
                 var text = System.Text.Encoding.UTF8.GetString(bytes);
                 Post(() => promise.Resolve(new JsArray(_engine,
@@ -158,9 +158,9 @@ internal sealed partial class ScriptEngine
                 };
             }
 
-            if (e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError })
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError } http)
             {
-                return "ENOTFOUND";
+                return http.HttpRequestError == HttpRequestError.NameResolutionError ? "ENOTFOUND" : "ECONNREFUSED";
             }
         }
 

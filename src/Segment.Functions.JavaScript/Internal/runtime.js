@@ -493,7 +493,7 @@
       if (Array.isArray(path)) return path.map(String);
       const result = [];
       String(path).replace(/[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|$))/g,
-        (match, number, quote, subString) => { result.push(quote ? subString.replace(/\\(\\)?/g, '$1') : number !== undefined ? number : match); return match; });
+        (match, number, quote, subString) => { result.push(quote ? subString.replace(/\\(\\)?/g, '$1') : number || match); return match; });
       return result;
     };
     const iteratee = f => {
@@ -508,7 +508,10 @@
       const keys = toPath(path);
       let value = object;
       if (keys.length === 0) return defaultValue;
-      for (let i = 0; i < keys.length && value != null; i++) value = value[keys[i]];
+      for (const key of keys) {
+        if (value == null) return defaultValue;
+        value = value[key];
+      }
       return value === undefined ? defaultValue : value;
     }
     function set(object, path, value) {
