@@ -148,8 +148,9 @@ internal sealed partial class ScriptEngine : IDisposable
         }
     }
 
+    // Every host function is named "host:…", so a test can prove none is reachable from script.
     private ClrFunction Callback(string name, Func<JsValue[], JsValue> body) =>
-        new(_engine, name, (_, arguments) => body(arguments));
+        new(_engine, "host:" + name, (_, arguments) => body(arguments));
 
     private static JsValue Arg(JsValue[] arguments, int index) => index < arguments.Length ? arguments[index] : JsValue.Undefined;
 
