@@ -30,6 +30,8 @@ internal sealed partial class ScriptEngine : IDisposable
     private readonly ScriptBudget _budget = new();
     private readonly Channel<Action> _inbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ObjectInstance _internals;
+    private readonly JsValue _run;
+    private readonly Dictionary<string, JsValue> _handlers = new(StringComparer.Ordinal);
     private JsValue? _lookup;
     private CancellationToken _token;
 
@@ -56,6 +58,7 @@ internal sealed partial class ScriptEngine : IDisposable
 
         var install = _engine.Evaluate(Runtime);
         _internals = _engine.Call(install, CreateHost()).AsObject();
+        _run = _internals.Get("run");
     }
 
     /// <summary>True once the engine hit a limit, a timeout or an error outside the handler's promise: the pool replaces it.</summary>
@@ -79,8 +82,7 @@ internal sealed partial class ScriptEngine : IDisposable
         {
             Enter(() =>
             {
-                _lookup ??= _engine.Call(_engine.Evaluate(_source.Prepared));
-                var function = _engine.Call(_lookup, handler);
+                var function = Handler(handler);
                 if (function.IsUndefined())
                 {
                     settlement.Error = new EventNotSupported(notSupported);
@@ -88,8 +90,7 @@ internal sealed partial class ScriptEngine : IDisposable
                 }
 
                 var parser = new JsonParser(_engine);
-                var arguments = new JsArray(_engine, [parser.Parse(eventJson), parser.Parse(settingsJson)]);
-                _engine.Call(_internals.Get("run"), function, arguments, Callback("done", settlement.Settle));
+                _engine.Call(_run, function, parser.Parse(eventJson), parser.Parse(settingsJson), Callback("done", settlement.Settle));
             });
 
             while (!settlement.Done)
@@ -128,6 +129,27 @@ internal sealed partial class ScriptEngine : IDisposable
         StopTimers();
         _inbox.Writer.TryComplete();
         _engine.Dispose();
+    }
+
+    /// <summary>
+    /// The handler the source defines, found once per engine (the source runs on first use, inside an
+    /// invocation, so what it logs or throws belongs to that invocation); undefined when it has none.
+    /// </summary>
+    private JsValue Handler(string name)
+    {
+        if (_handlers.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        _lookup ??= _engine.Call(_engine.Evaluate(_source.Prepared));
+        var found = _engine.Call(_lookup, name);
+        if (!found.IsUndefined())
+        {
+            _handlers[name] = found;
+        }
+
+        return found;
     }
 
     /// <summary>Queues work for the engine; runs on the pump of the current or the next invocation.</summary>

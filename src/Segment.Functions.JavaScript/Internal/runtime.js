@@ -714,10 +714,11 @@
     ];
   }
   return {
-    // Calls a handler and reports how it settled: done(true, value) or done(false, [kind, name, message, stack]).
-    run(handler, args, done) {
+    // Calls a handler and reports how it settled (at once when it returned a plain value): done(true, value) or done(false, [kind, name, message, stack]).
+    run(handler, event, settings, done) {
       let result;
-      try { result = Promise.resolve(handler.apply(undefined, args)); } catch (error) { result = Promise.reject(error); }
+      try { result = handler(event, settings); } catch (error) { done(false, describe(error)); return; }
+      if (result === null || typeof result !== 'object' || typeof result.then !== 'function') { done(true, result); return; }
       result.then(value => done(true, value), error => done(false, describe(error)));
     },
     // Reports how a promise settles, for the host's own waits (cache.load's factory).
