@@ -57,21 +57,27 @@ internal sealed class JsTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stopping waits for invocations in flight (one may await a request that only the invocation
+        // timeout ends), and the HttpClients' resilience pipelines, when disposed, wait for requests
+        // abandoned at a timeout: both on the fake clock. Keep it moving until each is done (as the
+        // core's TestHost does for disposal).
         foreach (var hosted in Services.GetServices<IHostedService>().Reverse())
         {
-            await hosted.StopAsync(CancellationToken.None).WaitAsync(Guard, TimeProvider.System);
+            await WhileTheClockMovesAsync(hosted.StopAsync(CancellationToken.None));
         }
 
-        // The HttpClients' resilience pipelines, when disposed, wait on the fake clock for requests
-        // abandoned at a timeout: move it until disposal is done (as the core's TestHost does).
-        var disposing = Services.DisposeAsync().AsTask();
+        await WhileTheClockMovesAsync(Services.DisposeAsync().AsTask());
+    }
+
+    private async Task WhileTheClockMovesAsync(Task task)
+    {
         var started = TimeProvider.System.GetTimestamp();
-        while (!disposing.IsCompleted && TimeProvider.System.GetElapsedTime(started) < Guard)
+        while (!task.IsCompleted && TimeProvider.System.GetElapsedTime(started) < Guard)
         {
             Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System));
+            await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System));
         }
 
-        await disposing.WaitAsync(Guard, TimeProvider.System);
+        await task.WaitAsync(Guard, TimeProvider.System);
     }
 }
