@@ -12,13 +12,12 @@ internal sealed class EnginePool(int size, Func<ScriptEngine> create) : IDisposa
     private readonly SemaphoreSlim _slots = new(size, size);
     private readonly ConcurrentStack<ScriptEngine> _idle = new();
     private volatile bool _disposed;
+    private int _created;
 
     public int Size => size;
 
     /// <summary>How many engines exist now, idle or running (for tests).</summary>
     public int Created => _created;
-
-    private int _created;
 
     public async Task<T> RunAsync<T>(Func<ScriptEngine, Task<T>> work, CancellationToken cancellationToken)
     {

@@ -196,7 +196,7 @@ internal sealed partial class ScriptEngine : IDisposable
 
     private Exception Translate(Exception exception) => exception switch
     {
-        JavaScriptException thrown => ToError(_engine.Call(_internals.Get("describe"), thrown.Error)),
+        JavaScriptException thrown => Describe(thrown),
         RecursionDepthOverflowException => new JavaScriptError(
             "RangeError", $"Maximum call stack size exceeded: calls nested deeper than JavaScriptOptions.MaxRecursionDepth ({_services.Options.MaxRecursionDepth})."),
         MemoryLimitExceededException => new JavaScriptError(
@@ -205,6 +205,19 @@ internal sealed partial class ScriptEngine : IDisposable
             "RangeError", $"The script ran longer than JavaScriptOptions.MaxScriptTime ({_services.Options.MaxScriptTime.TotalSeconds:0.###} s); is there a loop that never ends?"),
         _ => exception,
     };
+
+    private Exception Describe(JavaScriptException thrown)
+    {
+        try
+        {
+            return ToError(_engine.Call(_internals.Get("describe"), thrown.Error));
+        }
+        catch (JintException)
+        {
+            // The engine is past describing anything (a limit hit again): keep what Jint says.
+            return new JavaScriptError("Error", thrown.Message);
+        }
+    }
 
     private static string ReadRuntime()
     {

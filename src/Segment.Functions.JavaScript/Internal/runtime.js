@@ -705,13 +705,18 @@
     return 'Error';
   }
   function describe(error) {
-    const isError = error instanceof Error || (error !== null && typeof error === 'object' && 'message' in error);
-    return [
-      kindOf(error),
-      isError ? String(error.name === undefined ? 'Error' : error.name) : '',
-      isError ? String(error.message) : inspect(error, 0, []),
-      isError && typeof error.stack === 'string' ? error.stack : '',
-    ];
+    try {
+      const isError = error instanceof Error || (error !== null && typeof error === 'object' && 'message' in error);
+      return [
+        kindOf(error),
+        isError ? String(error.name === undefined ? 'Error' : error.name) : '',
+        isError ? String(error.message) : inspect(error, 0, []),
+        isError && typeof error.stack === 'string' ? error.stack : '',
+      ];
+    } catch (e) {
+      // A thrown value whose name or message cannot be read (a throwing getter, a revoked proxy).
+      return ['Error', '', 'a thrown value that cannot be described', ''];
+    }
   }
   return {
     // Calls a handler and reports how it settled (at once when it returned a plain value): done(true, value) or done(false, [kind, name, message, stack]).

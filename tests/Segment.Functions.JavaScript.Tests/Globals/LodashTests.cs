@@ -42,4 +42,15 @@ public class LodashTests
             "{\"a\":{\"x\":1,\"y\":2}} 1,2 true",
         }));
     }
+
+    [Test]
+    public async Task EveryFunctionTheReadmeLists_Exists()
+    {
+        var run = await Js.RunTrackAsync("""
+            const listed = ['get', 'set', 'has', 'isEqual', 'clone', 'cloneDeep', 'merge', 'isString', 'isNumber', 'isBoolean', 'isFunction', 'isArray', 'isObject', 'isObjectLike', 'isPlainObject', 'isNil', 'isNull', 'isUndefined', 'isDate', 'isInteger', 'isNaN', 'isFinite', 'isEmpty', 'indexOf', 'includes', 'map', 'forEach', 'each', 'filter', 'reject', 'find', 'some', 'every', 'reduce', 'keys', 'values', 'toPairs', 'fromPairs', 'pick', 'omit', 'pickBy', 'omitBy', 'mapValues', 'mapKeys', 'groupBy', 'keyBy', 'sortBy', 'uniq', 'uniqBy', 'compact', 'flatten', 'flattenDeep', 'chunk', 'difference', 'intersection', 'union', 'first', 'head', 'last', 'size', 'sum', 'sumBy', 'max', 'min', 'times', 'range', 'assign', 'defaults', 'toString', 'toLower', 'toUpper', 'trim', 'upperFirst', 'lowerFirst', 'capitalize', 'camelCase', 'snakeCase', 'kebabCase', 'startCase', 'noop', 'identity'];
+            console.log(listed.length, JSON.stringify(listed.filter(name => typeof _[name] !== 'function')));
+            """);
+
+        Assert.That(run.Lines(), Is.EqualTo(new[] { "81 []" }));
+    }
 }

@@ -34,6 +34,7 @@ public class ErrorTests
     [TestCase("null.x", "TypeError: Cannot read properties of null (reading 'x')")]
     [TestCase("throw 'a string'", "a string")]
     [TestCase("class Custom extends Error {}; throw new Custom('mine')", "Error: mine")]
+    [TestCase("throw { get message() { throw new Error('no'); } }", "a thrown value that cannot be described")]
     public async Task OtherErrors_AreUnknownErrorsAndDiscarded(string statement, string message)
     {
         var run = await Js.RunTrackAsync(statement);
