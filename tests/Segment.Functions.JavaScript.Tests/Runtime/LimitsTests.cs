@@ -44,6 +44,17 @@ public class LimitsTests
         Assert.That(next.Lines(), Is.EqualTo(new[] { "calls 1" }), "the engine that broke a limit was replaced, so module state starts over");
     }
 
+    [TestCase("let o = {}; for (let i = 0; i < 200000; i++) o = { o }; JSON.stringify(o);")]
+    [TestCase("let a = []; for (let i = 0; i < 200000; i++) a = [a]; String(a);")]
+    public async Task DeepNativeRecursion_IsARangeError_NotADeadProcess(string misbehaviour)
+    {
+        using var harness = Harness(misbehaviour, new JavaScriptOptions());
+
+        var run = await harness.RunAsync(SampleEvents.Track() with { Event = "Misbehave" });
+
+        Assert.That(run.Error!.Message, Is.EqualTo("RangeError: Maximum call stack size exceeded"));
+    }
+
     [Test]
     public async Task OrdinaryErrors_KeepTheEngineAndItsState()
     {
