@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Benchmarks;
 
@@ -26,7 +29,7 @@ public class BatchingBenchmark
         _events = Enumerable.Range(0, BatchSize).Select(_ => SegmentEvent.Parse(json)).ToArray();
         _function = new NoopBatchFunction();
         _settings = new NoopSettings();
-        _invoker = new FunctionInvoker<NoopSettings>(_function, _settings, new InvocationOptions(), SecretRedactor.None, TimeProvider.System);
+        _invoker = new FunctionInvoker<NoopSettings>(_function, _settings, new InvocationOptions(), SecretRedactor.None, TimeProvider.System, supportsBatching: true, validateSettings: static () => { });
     }
 
     [GlobalCleanup]

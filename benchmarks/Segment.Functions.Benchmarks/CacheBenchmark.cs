@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Memory;
+using Segment.Functions.Caching.Internal;
 
 namespace Segment.Functions.Benchmarks;
 

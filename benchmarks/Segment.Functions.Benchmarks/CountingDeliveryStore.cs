@@ -1,3 +1,5 @@
+using Segment.Functions.Delivery;
+
 namespace Segment.Functions.Benchmarks;
 
 /// <summary>
@@ -36,7 +38,7 @@ internal sealed class CountingDeliveryStore(IDeliveryStore? inner = null) : IDel
             return;
         }
 
-        if (record.Outcome == DeliveryOutcome.Delivered)
+        if (record.State == DeliveryState.Delivered)
         {
             Interlocked.Increment(ref _delivered);
         }

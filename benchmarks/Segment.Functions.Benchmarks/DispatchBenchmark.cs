@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Benchmarks;
 
@@ -26,7 +29,7 @@ public class DispatchBenchmark
         _track = (TrackEvent)SegmentEvent.Parse(BenchmarkFixtures.Event("track.json"));
         _function = new NoopFunction();
         _settings = new NoopSettings();
-        _invoker = new FunctionInvoker<NoopSettings>(_function, _settings, new InvocationOptions(), SecretRedactor.None, TimeProvider.System);
+        _invoker = new FunctionInvoker<NoopSettings>(_function, _settings, new InvocationOptions(), SecretRedactor.None, TimeProvider.System, supportsBatching: false, validateSettings: static () => { });
     }
 
     [GlobalCleanup]
@@ -41,10 +44,10 @@ public class DispatchBenchmark
     }
 
     [Benchmark]
-    public DeliveryOutcome InvokeAsync() =>
-        _invoker.InvokeAsync(_track, CancellationToken.None).GetAwaiter().GetResult().Outcome.Outcome;
+    public OutcomeKind InvokeAsync() =>
+        _invoker.InvokeAsync(_track, CancellationToken.None).GetAwaiter().GetResult().Outcome.Kind;
 
     [Benchmark]
-    public DeliveryOutcome InvokeAsyncWithHostToken() =>
-        _invoker.InvokeAsync(_track, _hostStopping.Token).GetAwaiter().GetResult().Outcome.Outcome;
+    public OutcomeKind InvokeAsyncWithHostToken() =>
+        _invoker.InvokeAsync(_track, _hostStopping.Token).GetAwaiter().GetResult().Outcome.Kind;
 }

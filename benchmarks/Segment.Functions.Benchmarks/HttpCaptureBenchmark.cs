@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Http.Internal;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Benchmarks;
 

@@ -57,10 +57,10 @@ public class JavaScriptBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public async Task<DeliveryOutcome> CSharp() => (await _csharp.RunAsync(_event).ConfigureAwait(false)).Outcome;
+    public async Task<OutcomeKind> CSharp() => (await _csharp.RunAsync(_event).ConfigureAwait(false)).Outcome;
 
     [Benchmark]
-    public async Task<DeliveryOutcome> JavaScript() => (await _javaScript.RunAsync(_event).ConfigureAwait(false)).Outcome;
+    public async Task<OutcomeKind> JavaScript() => (await _javaScript.RunAsync(_event).ConfigureAwait(false)).Outcome;
 
     /// <summary>The JavaScript function, written in C#.</summary>
     public sealed class ForwarderFunction : DestinationFunction

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 
 namespace Segment.Functions.Benchmarks;
 
-/// <summary>Runs <c>shared/bench/node-dispatch-baseline.js</c> (beside the repository) and reads its events/s.</summary>
+/// <summary>Runs <c>benchmarks/node/node-dispatch-baseline.js</c> and reads its events/s.</summary>
 internal static partial class NodeBaseline
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
@@ -15,7 +15,7 @@ internal static partial class NodeBaseline
     {
         if (FindScript() is not { } script)
         {
-            return (double.NaN, "shared/bench/node-dispatch-baseline.js was not found beside the repository (or under SEGMENT_FIXTURES/..)");
+            return (double.NaN, "node/node-dispatch-baseline.js was not found beside the benchmark assembly (benchmarks/node in the repository)");
         }
 
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -50,23 +50,9 @@ internal static partial class NodeBaseline
 
     private static string? FindScript()
     {
-        const string Relative = "shared/bench/node-dispatch-baseline.js";
-        var fixtures = Environment.GetEnvironmentVariable("SEGMENT_FIXTURES");
-        if (!string.IsNullOrEmpty(fixtures) && Path.Combine(fixtures, "..", "bench", "node-dispatch-baseline.js") is var besideFixtures && File.Exists(besideFixtures))
-        {
-            return Path.GetFullPath(besideFixtures);
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, Relative);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        return null;
+        // benchmarks/node/node-dispatch-baseline.js, copied beside the benchmark assembly.
+        var path = Path.Combine(AppContext.BaseDirectory, "node", "node-dispatch-baseline.js");
+        return File.Exists(path) ? path : null;
     }
 
     [GeneratedRegex(@"node-baseline:\s*([0-9.]+)\s*events/s")]

@@ -4,6 +4,9 @@ using System.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Delivery;
+using Segment.Functions.Events.Internal;
+using Segment.Functions.Hosting;
 
 namespace Segment.Functions.Benchmarks;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using Segment.Functions;
 
@@ -17,25 +16,15 @@ public sealed class AcmeFunction : DestinationFunction<AcmeSettings>
 {
     public override async Task OnTrack(TrackEvent @event, AcmeSettings settings, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
-        try
-        {
-            response = await Http.PostAsJsonAsync(settings.Endpoint,
-                new { event_name = @event.Event, event_properties = @event.Properties, timestamp = @event.Timestamp },
-                cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new RetryError(e.Message);
-        }
-
-        if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
-            throw new RetryError($"HTTP Status {(int)response.StatusCode}");
+        // A connection error, 408, 429 or 5xx throws RetryError (with the Retry-After, if any): the event is tried again later.
+        using var response = await RetryError.ThrowIfRetryableAsync(Http.PostAsJsonAsync(settings.Endpoint,
+            new { event_name = @event.Event, event_properties = @event.Properties, timestamp = @event.Timestamp },
+            cancellationToken));
     }
 
     public override async Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, AcmeSettings settings, CancellationToken cancellationToken)
     {
-        var response = await Http.PostAsJsonAsync(settings.Endpoint + "/batch", events, cancellationToken);
-        return response.IsSuccessStatusCode ? BatchResult.Delivered : throw new RetryError($"HTTP Status {(int)response.StatusCode}");
+        using var response = await RetryError.ThrowIfRetryableAsync(Http.PostAsJsonAsync(settings.Endpoint + "/batch", events, cancellationToken));
+        return response.IsSuccessStatusCode ? BatchResult.Delivered : throw new ValidationError($"HTTP Status {(int)response.StatusCode}");
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sample;
 using Segment.Functions;
+using Segment.Functions.Hosting;
 
 // The main job on the embedded in-memory default: the host runs three destinations (a single-event
 // webhook forwarder, the batching Acme function and a JavaScript function) against a fake API on loopback, fed by a

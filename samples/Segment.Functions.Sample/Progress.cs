@@ -1,4 +1,6 @@
 using Segment.Functions;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 
 namespace Sample;
 

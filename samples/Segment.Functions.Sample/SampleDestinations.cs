@@ -2,6 +2,8 @@ using Acme;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segment.Functions;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.JavaScript;
 
 namespace Sample;

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Segment.Functions;
+using Segment.Functions.AspNetCore;
+using Segment.Functions.Hosting;
 
 namespace Sample;
 

@@ -1,10 +1,13 @@
 using Segment.Functions;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 
 namespace Sample;
 
 /// <summary>The delivery summary per destination, like Segment's Event Delivery page.</summary>
 public static class Summary
 {
+    /// <summary>Prints the summary; called after the host stopped, so what a destination still holds was left pending at the stop.</summary>
     public static void Print(ISegmentFunctions functions, SummaryStore store)
     {
         Console.WriteLine($"{"destination",-18} {"delivered",9} {"discarded",9} {"retried",8} {"expired",8} {"p50 ms",8} {"p99 ms",8}");
@@ -16,6 +19,9 @@ public static class Summary
             {
                 Console.WriteLine($"{"",-18}   discarded {count} × {reason.ToDisplayText()}");
             }
+
+            var left = functions.GetStatus(destination);
+            Console.WriteLine($"{"",-18}   pending at stop: {left.Queued} queued, {left.InFlight} in flight, {left.WaitingForRetry} waiting for retry");
         }
 
         var rejected = store.Counts(DeliveryRecord.RejectedInput).DiscardedTotal;

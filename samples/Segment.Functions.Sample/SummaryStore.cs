@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Segment.Functions;
+using Segment.Functions.Delivery;
 
 namespace Sample;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -38,33 +37,12 @@ public sealed class WebhookForwarder : DestinationFunction<WebhookSettings>
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.SharedSecret), Encoding.UTF8.GetBytes(body))));
 
-        HttpResponseMessage response;
-        try
+        // A connection error, 408, 429 or 5xx: try again later (after the Retry-After, if any).
+        using var response = await RetryError.ThrowIfRetryableAsync(Http.SendAsync(request, cancellationToken));
+        if (!response.IsSuccessStatusCode)
         {
-            response = await Http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new RetryError(e.Message);
-        }
-
-        using (response)
-        {
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                throw new RetryError("HTTP Status 429") { RetryAfter = response.Headers.RetryAfter?.Delta };
-            }
-
-            if ((int)response.StatusCode >= 500)
-            {
-                throw new RetryError($"HTTP Status {(int)response.StatusCode}");
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                Logger.LogWarning("Webhook refused {Type} {MessageId}: {Status}", @event.Type, @event.MessageId, (int)response.StatusCode);
-                throw new ValidationError($"HTTP Status {(int)response.StatusCode}");
-            }
+            Logger.LogWarning("Webhook refused {Type} {MessageId}: {Status}", @event.Type, @event.MessageId, (int)response.StatusCode);
+            throw new ValidationError($"HTTP Status {(int)response.StatusCode}");
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Segment.Functions;
+namespace Segment.Functions.AspNetCore;
 
 /// <summary>The body of a 200 answer: <c>{"success":true}</c>, plus what was rejected when something was.</summary>
 /// <param name="Success">Always true for a 200 (some SDKs read it).</param>

@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Segment.Functions;
+using Segment.Functions.AspNetCore;
+using Segment.Functions.AspNetCore.Internal;
+using Segment.Functions.Hosting;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -18,18 +21,22 @@ public static class SegmentIngestionExtensions
         ("i", "identify"), ("t", "track"), ("p", "page"), ("s", "screen"), ("g", "group"), ("a", "alias"), ("b", null),
     ];
 
-    /// <summary>Registers the ingestion endpoint's services and options; call <see cref="MapSegmentIngestion"/> to map it.</summary>
+    /// <summary>Registers the ingestion endpoint's services with default options (no write key: open to anyone who can reach it); call <see cref="MapSegmentIngestion(IEndpointRouteBuilder)"/> to map it.</summary>
     /// <param name="builder">The Segment.Functions builder.</param>
-    /// <param name="configure">Sets write keys, the route prefix and limits.</param>
     /// <returns>The builder.</returns>
-    public static SegmentFunctionsBuilder AddIngestion(this SegmentFunctionsBuilder builder, Action<SegmentIngestionOptions>? configure = null)
+    public static SegmentFunctionsBuilder AddIngestion(this SegmentFunctionsBuilder builder) => AddIngestion(builder, static _ => { });
+
+    /// <summary>Registers the ingestion endpoint's services and options; call <see cref="MapSegmentIngestion(IEndpointRouteBuilder)"/> to map it.</summary>
+    /// <param name="builder">The Segment.Functions builder.</param>
+    /// <param name="configure">Sets write keys, the route prefix and limits; they are checked when the host starts (or when the endpoint is mapped, if that comes first).</param>
+    /// <returns>The builder.</returns>
+    public static SegmentFunctionsBuilder AddIngestion(this SegmentFunctionsBuilder builder, Action<SegmentIngestionOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<SegmentIngestionOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        ArgumentNullException.ThrowIfNull(configure);
+        // Checked when the host starts: the declared limits, and keys listed twice.
+        builder.Services.AddOptionsWithValidateOnStart<SegmentIngestionOptions, SegmentIngestionOptionsValidator>();
+        builder.Services.AddOptionsWithValidateOnStart<SegmentIngestionOptions, SegmentIngestionOptionsCustomValidator>().Configure(configure);
 
         builder.Services.TryAddSingleton<IngestionEndpoint>();
         return builder;
@@ -42,9 +49,14 @@ public static class SegmentIngestionExtensions
     /// an oversize body, 401 for a missing or unknown write key.
     /// </summary>
     /// <param name="endpoints">The app.</param>
-    /// <param name="prefix">The route prefix; <see cref="SegmentIngestionOptions.RoutePrefix"/> (default <c>/v1</c>) when null.</param>
     /// <returns>The route group, to add authorization, rate limiting or other conventions.</returns>
-    public static RouteGroupBuilder MapSegmentIngestion(this IEndpointRouteBuilder endpoints, string? prefix = null)
+    /// <remarks>The routes sit under <see cref="SegmentIngestionOptions.RoutePrefix"/> (default <c>/v1</c>).</remarks>
+    public static RouteGroupBuilder MapSegmentIngestion(this IEndpointRouteBuilder endpoints) => MapSegmentIngestion(endpoints, prefix: null);
+
+    /// <inheritdoc cref="MapSegmentIngestion(IEndpointRouteBuilder)"/>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="prefix">The route prefix; <see cref="SegmentIngestionOptions.RoutePrefix"/> (default <c>/v1</c>) when null.</param>
+    public static RouteGroupBuilder MapSegmentIngestion(this IEndpointRouteBuilder endpoints, string? prefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var endpoint = endpoints.ServiceProvider.GetService<IngestionEndpoint>() ?? throw new InvalidOperationException(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Segment.Functions.Hosting;
 using Segment.Functions.JavaScript.Internal;
 
 namespace Segment.Functions.JavaScript;

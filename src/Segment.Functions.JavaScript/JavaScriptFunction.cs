@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Segment.Functions.Hosting;
 using Segment.Functions.JavaScript.Internal;
 
 namespace Segment.Functions.JavaScript;
@@ -26,14 +27,19 @@ namespace Segment.Functions.JavaScript;
 /// An engine whose invocation timed out, broke a limit, or threw outside the handler's promise (in
 /// top-level code or a timer) is replaced, and its module state starts over.
 /// </para>
+/// <para>
+/// Not sealed only because a source that defines <c>onBatch</c> gets an internal subclass that
+/// overrides <see cref="DestinationFunction{TSettings}.OnBatch"/> (the host decides batching by that
+/// override); its constructor is not public, so it cannot be derived from elsewhere.
+/// </para>
 /// </remarks>
-public sealed class JavaScriptFunction : DestinationFunction, IDestinationFunction<FunctionSettings>, IDisposable
+public class JavaScriptFunction : DestinationFunction, IDisposable
 {
     private readonly ScriptSource _source;
     private readonly EnginePool _pool;
     private SettingsSnapshot? _settings;
 
-    private JavaScriptFunction(ScriptSource source, JavaScriptOptions options, TimeProvider time, int maxEngines)
+    private protected JavaScriptFunction(ScriptSource source, JavaScriptOptions options, TimeProvider time, int maxEngines)
     {
         _source = source;
         // Http, Cache and Logger are read when the first engine is made, after the host attached them.
@@ -44,7 +50,7 @@ public sealed class JavaScriptFunction : DestinationFunction, IDestinationFuncti
     public IReadOnlyList<string> Handlers => _source.Handlers;
 
     /// <summary>Whether the source defines <c>onBatch</c>, so the host sends it batches.</summary>
-    public new bool SupportsBatching => _source.DefinesBatch;
+    public bool SupportsBatching => _source.DefinesBatch;
 
     /// <summary>The most engines this function runs at once (the host's <c>MaxConcurrency</c>).</summary>
     public int MaxEngines => _pool.Size;
@@ -76,7 +82,9 @@ public sealed class JavaScriptFunction : DestinationFunction, IDestinationFuncti
             ArgumentNullException.ThrowIfNull(services);
             var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
             var concurrency = services.GetService<IOptions<SegmentFunctionsOptions>>()?.Value.MaxConcurrency ?? new SegmentFunctionsOptions().MaxConcurrency;
-            return new JavaScriptFunction(script, limits, time, Math.Max(1, concurrency));
+            return script.DefinesBatch
+                ? new BatchingJavaScriptFunction(script, limits, time, Math.Max(1, concurrency))
+                : new JavaScriptFunction(script, limits, time, Math.Max(1, concurrency));
         };
     }
 
@@ -101,21 +109,34 @@ public sealed class JavaScriptFunction : DestinationFunction, IDestinationFuncti
     /// <inheritdoc/>
     public override Task OnDelete(DeleteEvent @event, FunctionSettings settings, CancellationToken cancellationToken) => RunAsync("onDelete", @event, settings, cancellationToken);
 
+    /// <summary>Releases the engines.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the engines.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _pool.Dispose();
+        }
+    }
+
     /// <summary>
     /// Runs <c>onBatch(events, settings)</c>. What it resolves to is a status list only when it is a
     /// non-empty array whose every element is an object with a numeric <c>status</c>; anything else
     /// (nothing, <c>Promise.all</c>'s results, …) counts as every event delivered.
     /// </summary>
-    /// <inheritdoc/>
-    public override Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, FunctionSettings settings, CancellationToken cancellationToken)
+    private protected Task<BatchResult> RunBatchAsync(IReadOnlyList<SegmentEvent> events, FunctionSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         var json = JsonSerializer.SerializeToUtf8Bytes(events);
         return _pool.RunAsync(engine => engine.RunAsync("onBatch", "batch is not supported", json, SettingsFor(settings), BatchStatuses.Read, cancellationToken), cancellationToken);
     }
-
-    /// <summary>Releases the engines.</summary>
-    public void Dispose() => _pool.Dispose();
 
     private Task RunAsync(string handler, SegmentEvent @event, FunctionSettings settings, CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ namespace Segment.Functions.JavaScript;
 
 /// <summary>
 /// Limits and names for a JavaScript destination. The host's invocation timeout
-/// (<see cref="InvocationOptions.Timeout"/>, 5 s) applies on top of these and also covers time spent
+/// (<see cref="Hosting.InvocationOptions.Timeout"/>, 5 s) applies on top of these and also covers time spent
 /// awaiting <c>fetch</c>, <c>cache.load</c> and <c>setTimeout</c>.
 /// </summary>
 public sealed class JavaScriptOptions

@@ -142,10 +142,21 @@ public sealed class FakeRoute
 
     /// <summary>Answers with a status, an optional body and optional headers.</summary>
     /// <param name="status">The status code.</param>
+    /// <returns>This route, to add the next answer.</returns>
+    public FakeRoute Respond(HttpStatusCode status) => Respond(status, body: null);
+
+    /// <summary>Answers with a status, an optional body and optional headers.</summary>
+    /// <param name="status">The status code.</param>
+    /// <param name="body">The body text (JSON is typical).</param>
+    /// <returns>This route, to add the next answer.</returns>
+    public FakeRoute Respond(HttpStatusCode status, string? body) => Respond(status, body, headers: null);
+
+    /// <summary>Answers with a status, an optional body and optional headers.</summary>
+    /// <param name="status">The status code.</param>
     /// <param name="body">The body text (JSON is typical).</param>
     /// <param name="headers">Response headers, e.g. <c>Retry-After</c>.</param>
     /// <returns>This route, to add the next answer.</returns>
-    public FakeRoute Respond(HttpStatusCode status, string? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
+    public FakeRoute Respond(HttpStatusCode status, string? body, IReadOnlyDictionary<string, string>? headers) =>
         Respond(_ =>
         {
             var response = new HttpResponseMessage(status) { Content = new StringContent(body ?? "", Encoding.UTF8, "application/json") };

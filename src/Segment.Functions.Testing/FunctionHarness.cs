@@ -1,7 +1,15 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Authoring.Internal;
+using Segment.Functions.Caching.Internal;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Events.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
+using Segment.Functions.Http.Internal;
 
 namespace Segment.Functions.Testing;
 
@@ -17,7 +25,7 @@ namespace Segment.Functions.Testing;
 /// using var harness = new FunctionHarness&lt;AcmeFunction, AcmeSettings&gt;(new AcmeSettings { ApiKey = "k", Endpoint = "https://acme.test/api" });
 /// harness.Http.On(HttpMethod.Post, "https://acme.test/api").Respond(HttpStatusCode.OK);
 /// var run = await harness.RunAsync(SampleEvents.Track());
-/// Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+/// Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered));
 /// </code>
 /// </example>
 /// <remarks>
@@ -33,33 +41,82 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     private readonly FunctionCacheFactory _caches;
     private readonly HttpClient _httpClient;
     private readonly FunctionInvoker<TSettings> _invoker;
-    private readonly SettingsSchema _schema;
 
-    /// <summary>Creates the harness and the function.</summary>
+    /// <summary>Creates the harness and the function, bound exactly as the host binds a destination.</summary>
+    /// <param name="settings">The settings to run with (the editor's test settings).</param>
+    /// <exception cref="InvalidSettings">
+    /// A required setting is missing, as the host refuses to start such a destination; the message
+    /// names the setting.
+    /// </exception>
+    public FunctionHarness(TSettings settings)
+        : this(settings, createFunction: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function with other timeout and capture limits.</summary>
+    /// <param name="settings">The settings to run with (the editor's test settings).</param>
+    /// <param name="options">Timeout and capture limits.</param>
+    /// <exception cref="InvalidSettings">A required setting is missing; the message names it.</exception>
+    public FunctionHarness(TSettings settings, InvocationOptions options)
+        : this(settings, createFunction: null, options)
+    {
+    }
+
+    /// <summary>Creates the harness and the function, bound exactly as the host binds a destination.</summary>
+    /// <param name="settings">The settings to run with (the editor's test settings).</param>
+    /// <param name="createFunction">Creates the function; by default it is built with its constructor's services resolved from a small container holding <see cref="TimeProvider"/>.</param>
+    /// <exception cref="InvalidSettings">
+    /// A required setting is missing, as the host refuses to start such a destination; the message
+    /// names the setting.
+    /// </exception>
+    public FunctionHarness(TSettings settings, Func<IServiceProvider, TFunction>? createFunction)
+        : this(settings, createFunction, options: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function, bound exactly as the host binds a destination.</summary>
     /// <param name="settings">The settings to run with (the editor's test settings).</param>
     /// <param name="createFunction">Creates the function; by default it is built with its constructor's services resolved from a small container holding <see cref="TimeProvider"/>.</param>
     /// <param name="options">Timeout and capture limits; the host's defaults when null.</param>
-    public FunctionHarness(TSettings settings, Func<IServiceProvider, TFunction>? createFunction = null, InvocationOptions? options = null)
+    /// <exception cref="OptionsValidationException">An option is out of its documented range; the message names it.</exception>
+    /// <exception cref="InvalidSettings">
+    /// A required setting is missing, as the host refuses to start such a destination; the message
+    /// names the setting.
+    /// </exception>
+    public FunctionHarness(TSettings settings, Func<IServiceProvider, TFunction>? createFunction, InvocationOptions? options)
     {
         Settings = settings;
         Options = options ?? new InvocationOptions();
-        Options.Validate();
-        _services = new ServiceCollection().AddSingleton<TimeProvider>(Time).BuildServiceProvider();
-        Function = createFunction?.Invoke(_services) ?? ActivatorUtilities.CreateInstance<TFunction>(_services);
-        _schema = SettingsSchema.For(typeof(TSettings));
-        var redactor = _schema.CreateRedactor(settings);
-        _caches = new FunctionCacheFactory(new FunctionCacheOptions(), Time);
-        _httpClient = new HttpClient(new CapturingHttpHandler(Http));
-        if (Function is DestinationFunction<TSettings> authored)
+        if (new InvocationOptionsValidator().Validate(null, Options) is { Failed: true } invalid)
         {
-            authored.Attach(new FunctionRuntime(_httpClient, _caches.Create(), new CapturingLogger(NullLogger.Instance, redactor)));
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(InvocationOptions), invalid.Failures);
         }
 
-        _invoker = new FunctionInvoker<TSettings>(Function, settings, Options, redactor, Time);
+        _services = new ServiceCollection().AddSingleton<TimeProvider>(Time).BuildServiceProvider();
+        _httpClient = new HttpClient(new CapturingHttpHandler(Http));
+        _caches = new FunctionCacheFactory(new FunctionCacheOptions(), Time);
+        try
+        {
+            Function = createFunction?.Invoke(_services) ?? ActivatorUtilities.CreateInstance<TFunction>(_services);
+            _invoker = FunctionBinding.Bind(
+                HarnessDestination, Function, settings, _httpClient, _caches.Create(), NullLogger.Instance, Options, Time);
+            _invoker.ValidateSettings();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The destination name a harness-bound function sees in its <see cref="FunctionContext"/>.</summary>
+    public const string HarnessDestination = "(harness)";
 
     /// <summary>The function under test (one instance for every run, as in the host).</summary>
     public TFunction Function { get; }
+
+    /// <summary>Whether the host would send this function batches: true when it defines <c>OnBatch</c>.</summary>
+    public bool SupportsBatching => _invoker.SupportsBatching;
 
     /// <summary>The settings every run gets.</summary>
     public TSettings Settings { get; }
@@ -80,11 +137,6 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     public async Task<FunctionRun> RunAsync(SegmentEvent @event, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@event);
-        if (InvalidSettings() is { } invalid)
-        {
-            return Run([@event], [invalid], null);
-        }
-
         var report = await WithWatchdog(_invoker.InvokeAsync(@event, cancellationToken)).ConfigureAwait(false);
         return Run([@event], report.Outcomes, report);
     }
@@ -99,11 +151,6 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
         if (events.Count == 0)
         {
             throw new ArgumentException("A batch needs at least one event.", nameof(events));
-        }
-
-        if (InvalidSettings() is { } invalid)
-        {
-            return Run(events, Enumerable.Repeat(invalid, events.Count).ToArray(), null);
         }
 
         var report = await WithWatchdog(_invoker.InvokeBatchAsync(events, cancellationToken)).ConfigureAwait(false);
@@ -144,7 +191,7 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
         var next = 0;
         for (var i = 0; i < items.Count; i++)
         {
-            outcomes[i] = items[i].Event is null ? BadRequest($"Event [{i}]: {items[i].Error}") : batch!.Statuses[next++];
+            outcomes[i] = items[i].Event is null ? BadRequest($"Event [{i}]: {items[i].Error}") : batch!.Outcomes[next++];
         }
 
         return new FunctionRun(valid, outcomes, batch?.Logs ?? "", batch?.LogEntries ?? [], batch?.LogsTruncated ?? false, batch?.Requests ?? [], batch?.Duration ?? TimeSpan.Zero);
@@ -170,21 +217,8 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
         }
     }
 
-    private EventOutcome? InvalidSettings()
-    {
-        try
-        {
-            _schema.Validate(Settings);
-            return null;
-        }
-        catch (InvalidSettings e)
-        {
-            return OutcomeClassifier.FromException(e, _invoker.Redactor);
-        }
-    }
-
     private static EventOutcome BadRequest(string message) =>
-        new(DeliveryOutcome.Discarded, OutcomeReason.BadRequest, new ErrorInfo(nameof(InvalidEventPayload), message));
+        new(OutcomeKind.Discarded, OutcomeReason.BadRequest, new ErrorInfo(nameof(InvalidEventPayload), message));
 
     private FunctionRun Run(IReadOnlyList<SegmentEvent> events, IReadOnlyList<EventOutcome> outcomes, InvocationReport? report)
     {
@@ -228,9 +262,24 @@ public sealed class FunctionHarness<TFunction> : FunctionHarness<TFunction, Func
 {
     /// <summary>Creates the harness and the function.</summary>
     /// <param name="settings">The settings to run with; mark secrets with <c>encrypted: true</c>.</param>
+    public FunctionHarness(FunctionSettings settings)
+        : this(settings, createFunction: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function.</summary>
+    /// <param name="settings">The settings to run with; mark secrets with <c>encrypted: true</c>.</param>
+    /// <param name="createFunction">Creates the function; by default its constructor is used.</param>
+    public FunctionHarness(FunctionSettings settings, Func<IServiceProvider, TFunction>? createFunction)
+        : this(settings, createFunction, options: null)
+    {
+    }
+
+    /// <summary>Creates the harness and the function.</summary>
+    /// <param name="settings">The settings to run with; mark secrets with <c>encrypted: true</c>.</param>
     /// <param name="createFunction">Creates the function; by default its constructor is used.</param>
     /// <param name="options">Timeout and capture limits; the host's defaults when null.</param>
-    public FunctionHarness(FunctionSettings settings, Func<IServiceProvider, TFunction>? createFunction = null, InvocationOptions? options = null)
+    public FunctionHarness(FunctionSettings settings, Func<IServiceProvider, TFunction>? createFunction, InvocationOptions? options)
         : base(settings, createFunction, options)
     {
     }

@@ -1,46 +1,46 @@
 using System.Text;
+using Segment.Functions.Hosting;
 
 namespace Segment.Functions.Testing;
 
 /// <summary>What a harness run shows, like the editor's Output panel: outcome, error, logs and request traces.</summary>
 public sealed class FunctionRun
 {
+    private readonly EventOutcome _summary;
+
     internal FunctionRun(IReadOnlyList<SegmentEvent> events, IReadOnlyList<EventOutcome> outcomes, string logs, IReadOnlyList<LogEntry> logEntries, bool logsTruncated, IReadOnlyList<HttpTrace> requests, TimeSpan duration)
     {
         Events = events;
-        Statuses = outcomes;
+        Outcomes = outcomes;
         Logs = logs;
         LogEntries = logEntries;
         LogsTruncated = logsTruncated;
         Requests = requests;
         Duration = duration;
         // A batch shows its worst outcome: a retry over a discard over delivered.
-        var worst = outcomes.FirstOrDefault(o => o.Outcome == DeliveryOutcome.Retry);
-        if (worst.Outcome != DeliveryOutcome.Retry)
+        var worst = outcomes.FirstOrDefault(o => o.Kind == OutcomeKind.Retry);
+        if (worst.Kind != OutcomeKind.Retry)
         {
-            worst = outcomes.FirstOrDefault(o => o.Outcome != DeliveryOutcome.Delivered);
+            worst = outcomes.FirstOrDefault(o => o.Kind != OutcomeKind.Delivered);
         }
 
-        Result = worst == default ? EventOutcome.Delivered : worst;
+        _summary = worst == default ? EventOutcome.Delivered : worst;
     }
 
     /// <summary>The events that were run.</summary>
     public IReadOnlyList<SegmentEvent> Events { get; }
 
-    /// <summary>The run's outcome (for a batch, the worst of its events: retry, then discard).</summary>
-    public EventOutcome Result { get; }
+    /// <summary>Delivered, discarded or retry: for a batch, the worst of its events (a retry, then a discard).</summary>
+    public OutcomeKind Outcome => _summary.Kind;
 
-    /// <summary>Delivered, discarded or retry.</summary>
-    public DeliveryOutcome Outcome => Result.Outcome;
-
-    /// <summary>Why it was not delivered.</summary>
-    public OutcomeReason Reason => Result.Reason;
+    /// <summary>Why it was not delivered (for a batch, the reason of the worst outcome).</summary>
+    public OutcomeReason Reason => _summary.Reason;
 
     /// <summary>The error, secrets redacted; null when delivered.</summary>
-    public ErrorInfo? Error => Result.Error;
+    public ErrorInfo? Error => _summary.Error;
 
-    /// <summary>One outcome per event, by index (one for a single event).</summary>
-    public IReadOnlyList<EventOutcome> Statuses { get; }
+    /// <summary>What the attempt decided for each event, by index (one for a single event).</summary>
+    public IReadOnlyList<EventOutcome> Outcomes { get; }
 
     /// <summary>The logs as text, at most <see cref="InvocationOptions.MaxLogBytes"/> (4 KB), with a mark where they were cut.</summary>
     public string Logs { get; }
@@ -60,7 +60,7 @@ public sealed class FunctionRun
     /// <inheritdoc/>
     public override string ToString()
     {
-        var text = new StringBuilder().Append(Result.ToString());
+        var text = new StringBuilder().Append(_summary.ToString());
         foreach (var request in Requests)
         {
             text.Append("\n  ").Append(request);

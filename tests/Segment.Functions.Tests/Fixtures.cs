@@ -1,8 +1,6 @@
-using System.Reflection;
-
 namespace Segment.Functions.Tests;
 
-/// <summary>Finds the shared fixtures (../shared/fixtures beside the repository).</summary>
+/// <summary>The event fixtures and bad inputs under tests/fixtures, copied beside the test assembly.</summary>
 internal static class Fixtures
 {
     private static readonly Lazy<string> Root = new(FindRoot);
@@ -23,24 +21,11 @@ internal static class Fixtures
 
     private static string FindRoot()
     {
-        // SEGMENT_FIXTURES wins; otherwise walk up from the repository for a sibling shared/fixtures.
-        var fromEnvironment = Environment.GetEnvironmentVariable("SEGMENT_FIXTURES");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        var start = typeof(Fixtures).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value
-            ?? AppContext.BaseDirectory;
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/fixtures was not found above {start}; set SEGMENT_FIXTURES to its path.");
+        // The fixtures are copied beside the test assembly at build time (see the test project), so a
+        // clone of the repository is all the tests need.
+        var root = Path.Combine(AppContext.BaseDirectory, "fixtures");
+        return Directory.Exists(root)
+            ? root
+            : throw new DirectoryNotFoundException($"{root} was not found; build the test project so tests/fixtures is copied beside it.");
     }
 }

@@ -6,6 +6,9 @@ namespace Segment.Functions.JavaScript.Internal;
 /// <summary>Settings as the JSON object a script gets as <c>settings</c>, and settings read from configuration.</summary>
 internal static class SettingsJson
 {
+    // What FunctionSettings.ToString shows in place of an encrypted value.
+    private const string Mask = "***";
+
     /// <summary>
     /// The settings as JSON, secrets included (the script needs them). Built from the public API:
     /// <see cref="FunctionSettings.ToString"/> shows everything but the secrets, which the typed getters give.
@@ -15,7 +18,7 @@ internal static class SettingsJson
         var shown = JsonNode.Parse(settings.ToString())!.AsObject();
         foreach (var name in settings.Names.ToArray())
         {
-            if (shown[name] is JsonValue value && value.TryGetValue<string>(out var text) && text == SecretRedactor.Mask)
+            if (shown[name] is JsonValue value && value.TryGetValue<string>(out var text) && text == Mask)
             {
                 shown[name] = Read(settings, name);
             }

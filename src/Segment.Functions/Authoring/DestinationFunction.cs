@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 
 namespace Segment.Functions;
@@ -17,13 +15,7 @@ namespace Segment.Functions;
 /// </remarks>
 public abstract class DestinationFunction<TSettings> : IDestinationFunction<TSettings>
 {
-    private static readonly ConcurrentDictionary<Type, bool> BatchingByType = new();
-    private FunctionRuntime? _runtime;
-
-    /// <inheritdoc/>
-    public bool SupportsBatching => BatchingByType.GetOrAdd(GetType(), static type =>
-        type.GetMethod(nameof(OnBatch), BindingFlags.Public | BindingFlags.Instance, [typeof(IReadOnlyList<SegmentEvent>), typeof(TSettings), typeof(CancellationToken)])
-            ?.DeclaringType != typeof(DestinationFunction<TSettings>));
+    private FunctionContext? _context;
 
     /// <summary>The HTTP client for calls to the destination's API (the original <c>fetch</c>); requests are traced per invocation.</summary>
     /// <exception cref="InvalidOperationException">Read before the host or the harness set the function up (e.g. in the constructor).</exception>
@@ -37,7 +29,7 @@ public abstract class DestinationFunction<TSettings> : IDestinationFunction<TSet
     /// <exception cref="InvalidOperationException">Read before the host or the harness set the function up.</exception>
     protected ILogger Logger => Runtime.Logger;
 
-    private FunctionRuntime Runtime => _runtime ?? throw new InvalidOperationException(
+    private FunctionContext Runtime => _context ?? throw new InvalidOperationException(
         $"{GetType().Name}: Http, Cache and Logger are available once the function runs under AddSegmentFunctions() or a FunctionHarness, not in its constructor.");
 
     /// <inheritdoc/>
@@ -65,10 +57,11 @@ public abstract class DestinationFunction<TSettings> : IDestinationFunction<TSet
     public virtual Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, TSettings settings, CancellationToken cancellationToken) =>
         Task.FromException<BatchResult>(new EventNotSupported("batch is not supported"));
 
-    /// <summary>Called by the host or harness once, before the first event.</summary>
-    internal void Attach(FunctionRuntime runtime)
+    /// <inheritdoc/>
+    void IDestinationFunction<TSettings>.Initialize(FunctionContext context)
     {
-        if (Interlocked.CompareExchange(ref _runtime, runtime, null) is not null)
+        ArgumentNullException.ThrowIfNull(context);
+        if (Interlocked.CompareExchange(ref _context, context, null) is not null)
         {
             throw new InvalidOperationException(
                 $"This {GetType().Name} instance already serves a destination; register each destination with its own instance (the host creates one per destination).");

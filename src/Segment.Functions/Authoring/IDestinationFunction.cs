@@ -11,8 +11,14 @@ namespace Segment.Functions;
 /// </remarks>
 public interface IDestinationFunction<in TSettings>
 {
-    /// <summary>Whether the host should send batches to <see cref="OnBatch"/>.</summary>
-    bool SupportsBatching { get; }
+    /// <summary>
+    /// Called once by the host (or the test harness), before the first event, with the destination's
+    /// HTTP client, cache and log. The default does nothing; keep the context to use them.
+    /// </summary>
+    /// <param name="context">The destination's runtime services.</param>
+    void Initialize(FunctionContext context)
+    {
+    }
 
     /// <summary>Handles a <c>track</c> event.</summary>
     /// <param name="event">The event.</param>
@@ -49,5 +55,12 @@ public interface IDestinationFunction<in TSettings>
     /// <param name="settings">The destination's settings.</param>
     /// <param name="cancellationToken">Cancelled at the invocation timeout or when the host stops.</param>
     /// <returns><see cref="BatchResult.Delivered"/>, or one <see cref="EventStatus"/> per event.</returns>
-    Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, TSettings settings, CancellationToken cancellationToken);
+    /// <remarks>
+    /// Defining this method opts the function into batching, as defining <c>onBatch</c> does in the
+    /// original runtime: a class that implements it (or overrides it in
+    /// <see cref="DestinationFunction{TSettings}"/>) is sent batches; one that leaves this default is
+    /// sent single events only.
+    /// </remarks>
+    Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, TSettings settings, CancellationToken cancellationToken) =>
+        Task.FromException<BatchResult>(new EventNotSupported("batch is not supported"));
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Segment.Functions.Caching.Internal;
 
 namespace Segment.Functions;
 
@@ -6,7 +7,7 @@ namespace Segment.Functions;
 public sealed class FunctionCacheOptions
 {
     /// <summary>The most entries kept across all destinations; past it, entries are evicted early.</summary>
-    /// <value>10,000.</value>
-    [Range(1, int.MaxValue)]
-    public long SizeLimit { get; set; } = 10_000;
+    /// <value>10,000; between 1 and 2,147,483,647.</value>
+    [Range(typeof(long), FunctionCacheConstants.MinSizeLimit, FunctionCacheConstants.MaxSizeLimit)]
+    public long SizeLimit { get; set; } = FunctionCacheConstants.DefaultSizeLimit;
 }

@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Delivery;
 
 /// <summary>Totals of a destination's outcomes since the host started (not limited by retention).</summary>
 /// <param name="Delivered">Events delivered.</param>

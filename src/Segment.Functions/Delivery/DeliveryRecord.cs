@@ -1,4 +1,6 @@
-namespace Segment.Functions;
+using Segment.Functions.Hosting;
+
+namespace Segment.Functions.Delivery;
 
 /// <summary>What happened to one event at one destination: what Segment's Event Delivery page shows.</summary>
 public sealed record DeliveryRecord
@@ -19,7 +21,7 @@ public sealed record DeliveryRecord
     public string EventType { get; init; } = "";
 
     /// <summary>The latest outcome: delivered, discarded, retry (still pending) or expired.</summary>
-    public required DeliveryOutcome Outcome { get; init; }
+    public required DeliveryState State { get; init; }
 
     /// <summary>Why it was not delivered.</summary>
     public OutcomeReason Reason { get; init; }
@@ -32,6 +34,13 @@ public sealed record DeliveryRecord
 
     /// <summary>When the last attempt finished.</summary>
     public DateTimeOffset LastAttemptAt { get; init; }
+
+    /// <summary>
+    /// For failures: the event's JSON as the destination was given it, values of encrypted settings
+    /// redacted, cut at <see cref="InvocationOptions.MaxRecordedEventBytes"/> (32 KB) with a
+    /// <c>… [event truncated: N bytes in all]</c> mark; empty for delivered events.
+    /// </summary>
+    public string EventJson { get; init; } = "";
 
     /// <summary>For failures: the error of the last attempt, secrets redacted.</summary>
     public ErrorInfo? Error { get; init; }
@@ -51,6 +60,6 @@ public sealed record DeliveryRecord
     /// </summary>
     public const string RejectedInput = "(rejected input)";
 
-    /// <summary>Whether the outcome is final (anything but <see cref="DeliveryOutcome.Retry"/>).</summary>
-    public bool IsTerminal => Outcome != DeliveryOutcome.Retry;
+    /// <summary>Whether the outcome is final (anything but <see cref="DeliveryState.Retrying"/>).</summary>
+    public bool IsTerminal => State != DeliveryState.Retrying;
 }

@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Delivery;
 
 /// <summary>Keeps delivery records and counts per destination. The default is <see cref="InMemoryDeliveryStore"/>.</summary>
 /// <remarks>Implementations must be thread-safe: workers of several destinations write concurrently.</remarks>
@@ -11,7 +11,7 @@ public interface IDeliveryStore
     /// <summary>The most recent records of a destination, newest first.</summary>
     /// <param name="destination">The destination's name.</param>
     /// <param name="limit">The most records to return.</param>
-    IReadOnlyList<DeliveryRecord> Recent(string destination, int limit = 100);
+    IReadOnlyList<DeliveryRecord> Recent(string destination, int limit);
 
     /// <summary>The destination's totals.</summary>
     /// <param name="destination">The destination's name.</param>

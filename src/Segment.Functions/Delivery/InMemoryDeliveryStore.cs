@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Segment.Functions;
+namespace Segment.Functions.Delivery;
 
 /// <summary>
 /// The embedded default store: counts every outcome, and keeps the most recent records of each
@@ -11,8 +11,14 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     private readonly ConcurrentDictionary<string, DestinationLog> _destinations = new(StringComparer.Ordinal);
 
     /// <summary>Creates the store.</summary>
+    public InMemoryDeliveryStore()
+        : this(10_000)
+    {
+    }
+
+    /// <summary>Creates the store.</summary>
     /// <param name="maxRecordsPerDestination">How many recent records to keep per destination.</param>
-    public InMemoryDeliveryStore(int maxRecordsPerDestination = 10_000)
+    public InMemoryDeliveryStore(int maxRecordsPerDestination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordsPerDestination, 1);
         MaxRecordsPerDestination = maxRecordsPerDestination;
@@ -29,7 +35,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<DeliveryRecord> Recent(string destination, int limit = 100) =>
+    public IReadOnlyList<DeliveryRecord> Recent(string destination, int limit) =>
         _destinations.TryGetValue(destination, out var log) ? log.Recent(limit) : [];
 
     /// <inheritdoc/>
@@ -51,18 +57,18 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
             lock (_gate)
             {
                 _retrying.Remove(record.Sequence);
-                switch (record.Outcome)
+                switch (record.State)
                 {
-                    case DeliveryOutcome.Delivered:
+                    case DeliveryState.Delivered:
                         _delivered++;
                         break;
-                    case DeliveryOutcome.Discarded:
+                    case DeliveryState.Discarded:
                         _discarded[record.Reason] = _discarded.GetValueOrDefault(record.Reason) + 1;
                         break;
-                    case DeliveryOutcome.Expired:
+                    case DeliveryState.Expired:
                         _expired++;
                         break;
-                    case DeliveryOutcome.Retry:
+                    case DeliveryState.Retrying:
                         _retrying.Add(record.Sequence);
                         break;
                 }

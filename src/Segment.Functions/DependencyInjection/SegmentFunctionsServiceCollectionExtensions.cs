@@ -3,6 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Segment.Functions;
+using Segment.Functions.Caching.Internal;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
+using Segment.Functions.Telemetry.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,17 +23,16 @@ public static class SegmentFunctionsServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options; they are checked when the host starts.</param>
     /// <returns>A builder to add destinations with.</returns>
-    public static SegmentFunctionsBuilder AddSegmentFunctions(this IServiceCollection services, Action<SegmentFunctionsOptions>? configure = null)
+    public static SegmentFunctionsBuilder AddSegmentFunctions(this IServiceCollection services, Action<SegmentFunctionsOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var optionsBuilder = services.AddOptions<SegmentFunctionsOptions>();
+        // The declared limits (generated from the attributes) and the rules spanning two fields, checked when the host starts.
+        services.AddOptionsWithValidateOnStart<SegmentFunctionsOptions, SegmentFunctionsOptionsValidator>();
+        var optionsBuilder = services.AddOptionsWithValidateOnStart<SegmentFunctionsOptions, SegmentFunctionsOptionsCustomValidator>();
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);
         }
-
-        optionsBuilder.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentFunctionsOptions>, SegmentFunctionsOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
@@ -52,6 +56,11 @@ public static class SegmentFunctionsServiceCollectionExtensions
 
         return new SegmentFunctionsBuilder(services, registry);
     }
+
+    /// <summary>Adds the host with default options; see <see cref="AddSegmentFunctions(IServiceCollection, Action{SegmentFunctionsOptions}?)"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to add destinations with.</returns>
+    public static SegmentFunctionsBuilder AddSegmentFunctions(this IServiceCollection services) => AddSegmentFunctions(services, configure: null);
 
     /// <summary>Adds the host with its options bound from a configuration section (e.g. <c>"SegmentFunctions"</c>).</summary>
     /// <param name="services">The service collection.</param>

@@ -5,8 +5,15 @@ public sealed class EventNotSupported : FunctionError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">For example <c>"alias is not supported"</c>.</param>
-    /// <param name="innerException">The cause, if any.</param>
-    public EventNotSupported(string message, Exception? innerException = null)
+    public EventNotSupported(string message)
+        : base(message, innerException: null)
+    {
+    }
+
+    /// <summary>Creates the error with its cause.</summary>
+    /// <param name="message">For example <c>"alias is not supported"</c>.</param>
+    /// <param name="innerException">The cause.</param>
+    public EventNotSupported(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

@@ -5,8 +5,15 @@ public sealed class InvalidEventPayload : FunctionError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">What is wrong with the payload: which field, which limit.</param>
-    /// <param name="innerException">The cause, if any.</param>
-    public InvalidEventPayload(string message, Exception? innerException = null)
+    public InvalidEventPayload(string message)
+        : base(message, innerException: null)
+    {
+    }
+
+    /// <summary>Creates the error with its cause.</summary>
+    /// <param name="message">What is wrong with the payload: which field, which limit.</param>
+    /// <param name="innerException">The cause.</param>
+    public InvalidEventPayload(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

@@ -5,8 +5,15 @@ public sealed class InvalidSettings : FunctionError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">Which setting is wrong and how to fix it.</param>
-    /// <param name="innerException">The cause, if any.</param>
-    public InvalidSettings(string message, Exception? innerException = null)
+    public InvalidSettings(string message)
+        : base(message, innerException: null)
+    {
+    }
+
+    /// <summary>Creates the error with its cause.</summary>
+    /// <param name="message">Which setting is wrong and how to fix it.</param>
+    /// <param name="innerException">The cause.</param>
+    public InvalidSettings(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

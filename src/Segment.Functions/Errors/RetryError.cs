@@ -1,12 +1,19 @@
 namespace Segment.Functions;
 
 /// <summary>A temporary failure (network error, 5xx, 429): the host tries the event again later, with backoff.</summary>
-public sealed class RetryError : FunctionError
+public sealed partial class RetryError : FunctionError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">What failed, e.g. <c>"HTTP Status 503"</c>.</param>
-    /// <param name="innerException">The cause, if any.</param>
-    public RetryError(string message, Exception? innerException = null)
+    public RetryError(string message)
+        : base(message, innerException: null)
+    {
+    }
+
+    /// <summary>Creates the error with its cause.</summary>
+    /// <param name="message">What failed, e.g. <c>"HTTP Status 503"</c>.</param>
+    /// <param name="innerException">The cause.</param>
+    public RetryError(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

@@ -5,8 +5,15 @@ public sealed class ValidationError : FunctionError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">Why the data was rejected.</param>
-    /// <param name="innerException">The cause, if any.</param>
-    public ValidationError(string message, Exception? innerException = null)
+    public ValidationError(string message)
+        : base(message, innerException: null)
+    {
+    }
+
+    /// <summary>Creates the error with its cause.</summary>
+    /// <param name="message">Why the data was rejected.</param>
+    /// <param name="innerException">The cause.</param>
+    public ValidationError(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Segment.Functions.Events.Internal;
 
 namespace Segment.Functions;
 
@@ -12,9 +12,4 @@ public sealed record DeleteEvent : SegmentEvent
 
     /// <inheritdoc/>
     public override SegmentEventType MessageType => SegmentEventType.Delete;
-
-    internal override void WriteOwnFields(Utf8JsonWriter writer)
-    {
-        // A delete message has only the common fields.
-    }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Segment.Functions.Events.Internal;
 
 namespace Segment.Functions;
 
@@ -9,12 +10,12 @@ public sealed class EventParseOptions
     public static EventParseOptions Default { get; } = new();
 
     /// <summary>The largest event accepted, in bytes of UTF-8 JSON.</summary>
-    /// <value>32,768 (32 KB), Segment's own per-event limit.</value>
-    [Range(64, 16 * 1024 * 1024)]
-    public int MaxEventBytes { get; init; } = 32 * 1024;
+    /// <value>32,768 (32 KB), Segment's own per-event limit; between 64 and 16,777,216 (16 MB).</value>
+    [Range(EventParseConstants.MinMaxEventBytes, EventParseConstants.MaxMaxEventBytes)]
+    public int MaxEventBytes { get; init; } = EventParseConstants.DefaultMaxEventBytes;
 
     /// <summary>The deepest nesting of JSON objects and arrays accepted.</summary>
-    /// <value>64; real payloads stay far below it, and it stops hostile nesting cheaply.</value>
-    [Range(2, 1000)]
-    public int MaxDepth { get; init; } = 64;
+    /// <value>64; real payloads stay far below it, and it stops hostile nesting cheaply; between 2 and 1,000.</value>
+    [Range(EventParseConstants.MinMaxDepth, EventParseConstants.MaxMaxDepth)]
+    public int MaxDepth { get; init; } = EventParseConstants.DefaultMaxDepth;
 }

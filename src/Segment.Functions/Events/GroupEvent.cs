@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Segment.Functions.Events.Internal;
 
 namespace Segment.Functions;
 
@@ -8,9 +8,6 @@ namespace Segment.Functions;
 [JsonConverter(typeof(SegmentEventJsonConverter))]
 public sealed record GroupEvent : SegmentEvent
 {
-    internal LazyString _groupId;
-    internal LazyObject _traits;
-
     /// <inheritdoc/>
     public override string Type => "group";
 
@@ -18,24 +15,8 @@ public sealed record GroupEvent : SegmentEvent
     public override SegmentEventType MessageType => SegmentEventType.Group;
 
     /// <summary><c>groupId</c>: the id of the group. Required.</summary>
-    public string GroupId { get => _groupId.Get() ?? ""; init => _groupId = LazyString.FromValue(value); }
+    public string GroupId { get => Field(EventField.GroupId).GetText() ?? ""; init => Field(EventField.GroupId) = EventFieldValue.FromText(value); }
 
     /// <summary><c>traits</c>: what is known about the group (name, industry, employees, …). Never null.</summary>
-    public JsonObject Traits { get => _traits.Get(); init => _traits = LazyObject.FromValue(value); }
-
-    internal override bool OwnsField(EventField field) =>
-        field is EventField.GroupId or EventField.Traits || base.OwnsField(field);
-
-    private protected override void DetachFields()
-    {
-        base.DetachFields();
-        _groupId = _groupId.Detached();
-        _traits = _traits.Detached();
-    }
-
-    internal override void WriteOwnFields(Utf8JsonWriter writer)
-    {
-        _groupId.Write(writer, FieldNames.GroupId);
-        _traits.Write(writer, FieldNames.Traits);
-    }
+    public JsonObject Traits { get => Field(EventField.Traits).GetObject(); init => Field(EventField.Traits) = EventFieldValue.FromObject(value); }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Segment.Functions.Events.Internal;
 
 namespace Segment.Functions;
 

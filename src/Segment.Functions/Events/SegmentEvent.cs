@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Segment.Functions.Events.Internal;
 
 namespace Segment.Functions;
 
@@ -28,22 +29,16 @@ namespace Segment.Functions;
 /// each invocation gets its own copy, so what a handler changes is seen by no other destination,
 /// no later attempt and not the sender.
 /// </para>
+/// <para>
+/// Events compare by value, over their JSON content (see <see cref="Equals(SegmentEvent?)"/>): two
+/// parses of the same JSON are equal, and reading a field never changes equality.
+/// </para>
 /// </remarks>
 [JsonConverter(typeof(SegmentEventJsonConverter))]
 public abstract record SegmentEvent
 {
-    internal LazyString _messageId;
-    internal LazyString _userId;
-    internal LazyString _anonymousId;
-    internal LazyString _channel;
-    internal LazyString _version;
-    internal LazyString _writeKey;
-    internal LazyTimestamp _timestamp;
-    internal LazyTimestamp _originalTimestamp;
-    internal LazyTimestamp _sentAt;
-    internal LazyTimestamp _receivedAt;
-    internal LazyObject _context;
-    internal LazyObject _integrations;
+    // Every Spec field's value, at the slot the field table (EventFields) gives it.
+    internal EventFieldValues _fields;
 
     // The parsed object this event is a view over; the source of AdditionalFields.
     internal JsonElement _root;
@@ -60,40 +55,62 @@ public abstract record SegmentEvent
     public abstract SegmentEventType MessageType { get; }
 
     /// <summary><c>messageId</c>: unique id of the message, used to de-duplicate.</summary>
-    public string? MessageId { get => _messageId.Get(); init => _messageId = LazyString.FromValue(value); }
+    public string? MessageId { get => Field(EventField.MessageId).GetText(); init => Field(EventField.MessageId) = EventFieldValue.FromText(value); }
 
     /// <summary><c>userId</c>: your database's id of the user.</summary>
-    public string? UserId { get => _userId.Get(); init => _userId = LazyString.FromValue(value); }
+    public string? UserId { get => Field(EventField.UserId).GetText(); init => Field(EventField.UserId) = EventFieldValue.FromText(value); }
 
     /// <summary><c>anonymousId</c>: a pseudo-unique id used before the user is known.</summary>
-    public string? AnonymousId { get => _anonymousId.Get(); init => _anonymousId = LazyString.FromValue(value); }
+    public string? AnonymousId { get => Field(EventField.AnonymousId).GetText(); init => Field(EventField.AnonymousId) = EventFieldValue.FromText(value); }
 
     /// <summary><c>timestamp</c>: when the event happened, corrected for client clock skew.</summary>
-    public DateTimeOffset? Timestamp { get => _timestamp.Value; init => _timestamp = LazyTimestamp.FromValue(value); }
+    public DateTimeOffset? Timestamp { get => Field(EventField.Timestamp).GetTimestamp(); init => Field(EventField.Timestamp) = EventFieldValue.FromTimestamp(value); }
 
     /// <summary><c>originalTimestamp</c>: the client's own time when the event happened.</summary>
-    public DateTimeOffset? OriginalTimestamp { get => _originalTimestamp.Value; init => _originalTimestamp = LazyTimestamp.FromValue(value); }
+    public DateTimeOffset? OriginalTimestamp { get => Field(EventField.OriginalTimestamp).GetTimestamp(); init => Field(EventField.OriginalTimestamp) = EventFieldValue.FromTimestamp(value); }
 
     /// <summary><c>sentAt</c>: when the client sent the message.</summary>
-    public DateTimeOffset? SentAt { get => _sentAt.Value; init => _sentAt = LazyTimestamp.FromValue(value); }
+    public DateTimeOffset? SentAt { get => Field(EventField.SentAt).GetTimestamp(); init => Field(EventField.SentAt) = EventFieldValue.FromTimestamp(value); }
 
     /// <summary><c>receivedAt</c>: when the server received the message.</summary>
-    public DateTimeOffset? ReceivedAt { get => _receivedAt.Value; init => _receivedAt = LazyTimestamp.FromValue(value); }
+    public DateTimeOffset? ReceivedAt { get => Field(EventField.ReceivedAt).GetTimestamp(); init => Field(EventField.ReceivedAt) = EventFieldValue.FromTimestamp(value); }
 
     /// <summary><c>context</c>: ip, library, page, device, … Never null; empty when absent.</summary>
-    public JsonObject Context { get => _context.Get(); init => _context = LazyObject.FromValue(value); }
+    public JsonObject Context { get => Field(EventField.Context).GetObject(); init => Field(EventField.Context) = EventFieldValue.FromObject(value); }
 
     /// <summary><c>integrations</c>: which destinations the message goes to. Never null; empty when absent.</summary>
-    public JsonObject Integrations { get => _integrations.Get(); init => _integrations = LazyObject.FromValue(value); }
+    public JsonObject Integrations { get => Field(EventField.Integrations).GetObject(); init => Field(EventField.Integrations) = EventFieldValue.FromObject(value); }
 
     /// <summary><c>channel</c>: <c>server</c>, <c>browser</c>, <c>mobile</c>, …</summary>
-    public string? Channel { get => _channel.Get(); init => _channel = LazyString.FromValue(value); }
+    public string? Channel { get => Field(EventField.Channel).GetText(); init => Field(EventField.Channel) = EventFieldValue.FromText(value); }
 
     /// <summary><c>version</c>: the Spec version; sent as a number or a string, read as text.</summary>
-    public string? Version { get => _version.Get(); init => _version = LazyString.FromValue(value); }
+    public string? Version { get => Field(EventField.Version).GetText(); init => Field(EventField.Version) = EventFieldValue.FromText(value); }
 
     /// <summary><c>writeKey</c>: the source's write key. Drop it before forwarding to another source.</summary>
-    public string? WriteKey { get => _writeKey.Get(); init => _writeKey = LazyString.FromValue(value); }
+    public string? WriteKey { get => Field(EventField.WriteKey).GetText(); init => Field(EventField.WriteKey) = EventFieldValue.FromText(value); }
+
+    /// <summary>
+    /// Writes the common fields for <see cref="object.ToString"/>. The write key is a credential: it is
+    /// shown as <c>***</c>, never as its value (an event's text often ends up in logs).
+    /// </summary>
+    /// <param name="builder">The text being built.</param>
+    /// <returns>True: members were written.</returns>
+    protected virtual bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Append("Type = ").Append(Type)
+            .Append(", MessageId = ").Append(MessageId)
+            .Append(", UserId = ").Append(UserId)
+            .Append(", AnonymousId = ").Append(AnonymousId)
+            .Append(", Timestamp = ").Append(Timestamp?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        if (WriteKey is not null)
+        {
+            builder.Append(", WriteKey = ***");
+        }
+
+        return true;
+    }
 
     /// <summary>Top-level fields the Segment Spec does not name, kept for the round trip. Never null.</summary>
     public JsonObject AdditionalFields
@@ -112,17 +129,27 @@ public abstract record SegmentEvent
         init => _additionalFields = value ?? [];
     }
 
+    /// <summary>Parses one event from UTF-8 JSON with the default limits.</summary>
+    /// <param name="utf8Json">The event's JSON; copied, so the caller may reuse the buffer.</param>
+    /// <returns>The record matching the event's <c>type</c>.</returns>
+    /// <exception cref="InvalidEventPayload">The input is not a valid Segment event; the message says why.</exception>
+    public static SegmentEvent Parse(ReadOnlySpan<byte> utf8Json) => Parse(utf8Json, options: null);
+
     /// <summary>Parses one event from UTF-8 JSON.</summary>
     /// <param name="utf8Json">The event's JSON; copied, so the caller may reuse the buffer.</param>
     /// <param name="options">Limits; <see cref="EventParseOptions.Default"/> when null.</param>
     /// <returns>The record matching the event's <c>type</c>.</returns>
     /// <exception cref="InvalidEventPayload">The input is not a valid Segment event; the message says why.</exception>
-    public static SegmentEvent Parse(ReadOnlySpan<byte> utf8Json, EventParseOptions? options = null) =>
+    public static SegmentEvent Parse(ReadOnlySpan<byte> utf8Json, EventParseOptions? options) =>
         SegmentEventParser.ParseEvent(utf8Json, options ?? EventParseOptions.Default).GetEventOrThrow();
+
+    /// <summary>Parses one event from a JSON string with the default limits.</summary>
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
+    public static SegmentEvent Parse(string json) => Parse(json, options: null);
 
     /// <summary>Parses one event from a JSON string.</summary>
     /// <inheritdoc cref="Parse(ReadOnlySpan{byte}, EventParseOptions?)"/>
-    public static SegmentEvent Parse(string json, EventParseOptions? options = null)
+    public static SegmentEvent Parse(string json, EventParseOptions? options)
     {
         ArgumentNullException.ThrowIfNull(json);
         return Parse(System.Text.Encoding.UTF8.GetBytes(json), options);
@@ -141,11 +168,16 @@ public abstract record SegmentEvent
         return Parse(bytes.Span, options);
     }
 
+    /// <summary>Parses a JSON array of events (the batch form, as the editor's manual mode takes it) with the default limits.</summary>
+    /// <param name="utf8Json">A JSON array whose items are events.</param>
+    /// <exception cref="InvalidEventPayload">The input is not an array, or an item is invalid (the message names its index).</exception>
+    public static IReadOnlyList<SegmentEvent> ParseBatch(ReadOnlySpan<byte> utf8Json) => ParseBatch(utf8Json, options: null);
+
     /// <summary>Parses a JSON array of events (the batch form, as the editor's manual mode takes it).</summary>
     /// <param name="utf8Json">A JSON array whose items are events.</param>
     /// <param name="options">Limits, applied to each item; <see cref="EventParseOptions.Default"/> when null.</param>
     /// <exception cref="InvalidEventPayload">The input is not an array, or an item is invalid (the message names its index).</exception>
-    public static IReadOnlyList<SegmentEvent> ParseBatch(ReadOnlySpan<byte> utf8Json, EventParseOptions? options = null)
+    public static IReadOnlyList<SegmentEvent> ParseBatch(ReadOnlySpan<byte> utf8Json, EventParseOptions? options)
     {
         var results = SegmentEventParser.ParseArray(utf8Json, options ?? EventParseOptions.Default);
         var events = new SegmentEvent[results.Count];
@@ -168,19 +200,41 @@ public abstract record SegmentEvent
         return copy;
     }
 
-    /// <summary>Gives this copy its own strings-in-progress and bags (see <see cref="CopyForHandler"/>).</summary>
-    private protected virtual void DetachFields()
+    /// <summary>Gives this copy its own bags (see <see cref="CopyForHandler"/>).</summary>
+    private void DetachFields()
     {
-        _messageId = _messageId.Detached();
-        _userId = _userId.Detached();
-        _anonymousId = _anonymousId.Detached();
-        _channel = _channel.Detached();
-        _version = _version.Detached();
-        _writeKey = _writeKey.Detached();
-        _context = _context.Detached();
-        _integrations = _integrations.Detached();
+        foreach (ref var value in _fields)
+        {
+            value = value.Detached();
+        }
+
         _additionalFields = (JsonObject?)Volatile.Read(ref _additionalFields)?.DeepClone();
     }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> is the same message: the same type, and JSON content that is
+    /// equal as JSON. The content is what <see cref="ToJson"/> writes (every field, including
+    /// <see cref="AdditionalFields"/>); key order does not matter, in the event or in its bags;
+    /// numbers compare by value (<c>1</c> equals <c>1.0</c>); strings by their text; arrays in order;
+    /// a field that is <c>null</c> in the JSON differs from an absent one, <c>"userId": 42</c> from
+    /// <c>"userId": "42"</c>, and a timestamp from the same instant written with another offset.
+    /// </summary>
+    /// <param name="other">The event to compare with.</param>
+    /// <returns>True when both events have the same JSON content.</returns>
+    /// <remarks>
+    /// Two parses of the same JSON are equal, so are an event and its <c>with { }</c> copy, and an
+    /// event built in code and the parse of its JSON; reading fields changes nothing. The bags are
+    /// mutable: changing one changes equality and <see cref="GetHashCode"/>, so do not change an event
+    /// while it is a key in a set or dictionary. Comparing writes both events' JSON: its cost grows
+    /// with their size.
+    /// </remarks>
+    public virtual bool Equals(SegmentEvent? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && EqualityContract == other.EqualityContract && EventContent.AreEqual(this, other));
+
+    /// <summary>A hash of the event's JSON content, consistent with <see cref="Equals(SegmentEvent?)"/>.</summary>
+    /// <returns>Equal for equal events.</returns>
+    public override int GetHashCode() => EventContent.GetHashCode(this);
 
     /// <summary>
     /// A copy to send on to another Segment source (SPEC §9): the same event without
@@ -191,29 +245,28 @@ public abstract record SegmentEvent
     /// <summary>Serializes the event to JSON text, with every field it was parsed with.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, typeof(SegmentEvent));
 
-    /// <summary>Whether a top-level field belongs to this message type (and so is not an additional field).</summary>
-    internal virtual bool OwnsField(EventField field) => EventFields.IsCommon(field);
+    /// <summary>The value of one of this type's fields, in place. Only for fields the type carries: fields of different types share slots.</summary>
+    internal ref EventFieldValue Field(EventField field) => ref _fields[EventFields.Get(field).Slot];
 
-    /// <summary>Writes the fields of the concrete type (everything but the common ones).</summary>
-    internal abstract void WriteOwnFields(Utf8JsonWriter writer);
+    /// <summary>Whether a top-level field belongs to this message type (and so is not an additional field).</summary>
+    internal bool OwnsField(EventField field) => EventFields.IsCarriedBy(field, MessageType);
 
     internal void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        writer.WriteString(FieldNames.Type, Type);
-        _messageId.Write(writer, FieldNames.MessageId);
-        _userId.Write(writer, FieldNames.UserId);
-        _anonymousId.Write(writer, FieldNames.AnonymousId);
-        _timestamp.Write(writer, FieldNames.Timestamp);
-        _originalTimestamp.Write(writer, FieldNames.OriginalTimestamp);
-        _sentAt.Write(writer, FieldNames.SentAt);
-        _receivedAt.Write(writer, FieldNames.ReceivedAt);
-        _context.Write(writer, FieldNames.Context);
-        _integrations.Write(writer, FieldNames.Integrations);
-        _channel.Write(writer, FieldNames.Channel);
-        _version.Write(writer, FieldNames.Version);
-        _writeKey.Write(writer, FieldNames.WriteKey);
-        WriteOwnFields(writer);
+        var type = MessageType;
+        foreach (var field in EventFields.All)
+        {
+            if (field.Kind == EventFieldKind.MessageType)
+            {
+                writer.WriteString(field.EncodedName, Type);
+            }
+            else if (field.IsCarriedBy(type))
+            {
+                _fields[field.Slot].Write(writer, field.EncodedName);
+            }
+        }
+
         WriteAdditionalFields(writer);
         writer.WriteEndObject();
     }

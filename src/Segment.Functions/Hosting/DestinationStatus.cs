@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Hosting;
 
 /// <summary>A snapshot of the events a destination holds right now.</summary>
 /// <param name="Name">The destination's name.</param>

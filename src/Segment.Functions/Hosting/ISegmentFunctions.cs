@@ -1,4 +1,6 @@
-namespace Segment.Functions;
+using Segment.Functions.Delivery;
+
+namespace Segment.Functions.Hosting;
 
 /// <summary>
 /// The entry point of the host: hand it Segment events and it routes each to the registered
@@ -27,16 +29,28 @@ public interface ISegmentFunctions
     /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
     ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default);
 
+    /// <summary>Routes a typed event like <see cref="SendAsync(SegmentEvent, CancellationToken)"/>, within the limits of <paramref name="options"/>.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="options">Which destinations the send may reach.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue; the answer is then <see cref="SendStatus.Cancelled"/>.</param>
+    ValueTask<SendResult> SendAsync(SegmentEvent @event, SendOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Parses one event from UTF-8 JSON (once), then routes it like <see cref="SendAsync(SegmentEvent, SendOptions, CancellationToken)"/>.</summary>
+    /// <param name="utf8Json">One event as UTF-8 JSON.</param>
+    /// <param name="options">Which destinations the send may reach.</param>
+    /// <param name="cancellationToken">Stops waiting for room in a full queue.</param>
+    ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, SendOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>Sends several typed events; each gets its own result.</summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">Stops waiting for room in a full queue; the event being sent and those after it are answered <see cref="SendStatus.Cancelled"/>.</param>
-    ValueTask<BatchSendResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default);
+    ValueTask<SendBatchResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>Parses a JSON array of events and sends each; an invalid item is rejected alone, the others go on.</summary>
     /// <param name="utf8JsonArray">A JSON array of events as UTF-8.</param>
     /// <param name="cancellationToken">Stops waiting for room in a full queue; the event being sent and those after it are answered <see cref="SendStatus.Cancelled"/>.</param>
     /// <returns>One result per array item; a single <see cref="SendStatus.Invalid"/> result when the input is not a JSON array.</returns>
-    ValueTask<BatchSendResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default);
+    ValueTask<SendBatchResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default);
 
     /// <summary>What a destination holds right now.</summary>
     /// <param name="destination">The destination's name.</param>
@@ -45,8 +59,9 @@ public interface ISegmentFunctions
 
     /// <summary>
     /// Completes when no destination has an event queued or being handled. Events waiting for a
-    /// retry, and a partly filled batch waiting for its time limit, do not count: with a fake
-    /// <see cref="TimeProvider"/>, advance it to move them on.
+    /// retry, a partly filled batch waiting for its time limit, and an event waiting its low-volume
+    /// grace for company (<see cref="Batching.BatchingOptions.LowVolumeEventsPerSecond"/>) do not count: with
+    /// a fake <see cref="TimeProvider"/>, advance it to move them on.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     Task WaitForIdleAsync(CancellationToken cancellationToken = default);

@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Hosting;
 
 /// <summary>What <c>SendAsync</c> does when a destination already holds <see cref="SegmentFunctionsOptions.QueueCapacity"/> events.</summary>
 public enum QueueFullMode

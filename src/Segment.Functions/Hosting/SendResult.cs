@@ -1,4 +1,4 @@
-namespace Segment.Functions;
+namespace Segment.Functions.Hosting;
 
 /// <summary>The answer to one event sent to the host.</summary>
 /// <param name="Status">Accepted, invalid, queue full or stopped.</param>
@@ -12,7 +12,7 @@ public readonly record struct SendResult(SendStatus Status, int Routed, string? 
 
 /// <summary>The answer to a batch of events sent to the host: one <see cref="SendResult"/> per event, by index.</summary>
 /// <param name="Results">The result of each event, in the order given.</param>
-public sealed record BatchSendResult(IReadOnlyList<SendResult> Results)
+public sealed record SendBatchResult(IReadOnlyList<SendResult> Results)
 {
     /// <summary>How many events were accepted.</summary>
     public int Accepted => Results.Count(r => r.IsAccepted);

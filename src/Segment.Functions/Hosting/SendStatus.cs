@@ -1,4 +1,6 @@
-namespace Segment.Functions;
+using Segment.Functions.Delivery;
+
+namespace Segment.Functions.Hosting;
 
 /// <summary>What became of an event given to <see cref="ISegmentFunctions.SendAsync(SegmentEvent, CancellationToken)"/>.</summary>
 public enum SendStatus

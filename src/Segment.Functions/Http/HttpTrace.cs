@@ -1,3 +1,5 @@
+using Segment.Functions.Hosting;
+
 namespace Segment.Functions;
 
 /// <summary>One HTTP request a function made during an invocation, and its response; secrets redacted, bodies capped.</summary>

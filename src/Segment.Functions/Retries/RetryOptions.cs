@@ -1,50 +1,32 @@
 using System.ComponentModel.DataAnnotations;
+using Segment.Functions.Retries.Internal;
 
-namespace Segment.Functions;
+namespace Segment.Functions.Retries;
 
 /// <summary>How retryable outcomes are rescheduled: randomized exponential backoff inside a retry window.</summary>
 public sealed class RetryOptions
 {
     /// <summary>The upper bound of the first wait.</summary>
-    /// <value>1 second.</value>
-    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <value>1 second; between 1 millisecond and 1 day, and at most <see cref="MaxDelay"/>.</value>
+    [Range(typeof(TimeSpan), RetryConstants.MinDelay, RetryConstants.MaxDelay)]
+    public TimeSpan InitialDelay { get; set; } = RetryConstants.DefaultInitialDelay;
 
     /// <summary>How much the upper bound grows per attempt.</summary>
-    /// <value>2.</value>
-    [Range(1.0, 10.0)]
-    public double Multiplier { get; set; } = 2.0;
+    /// <value>2; between 1 and 10.</value>
+    [Range(RetryConstants.MinMultiplier, RetryConstants.MaxMultiplier)]
+    public double Multiplier { get; set; } = RetryConstants.DefaultMultiplier;
 
     /// <summary>The longest single wait.</summary>
-    /// <value>10 minutes.</value>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+    /// <value>10 minutes; between 1 millisecond and 1 day, and at least <see cref="InitialDelay"/>.</value>
+    [Range(typeof(TimeSpan), RetryConstants.MinDelay, RetryConstants.MaxDelay)]
+    public TimeSpan MaxDelay { get; set; } = RetryConstants.DefaultMaxDelay;
 
-    /// <summary>How long after the first attempt an event may still be retried; then it is recorded as expired.</summary>
-    /// <value>4 hours, as Segment does.</value>
-    public TimeSpan RetryWindow { get; set; } = TimeSpan.FromHours(4);
-
-    /// <summary>Throws a clear error for a value out of range.</summary>
-    internal void Validate()
-    {
-        if (InitialDelay <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(InitialDelay), InitialDelay, "RetryOptions.InitialDelay must be more than zero.");
-        }
-
-        if (MaxDelay < InitialDelay)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "RetryOptions.MaxDelay must be at least RetryOptions.InitialDelay.");
-        }
-
-        if (MaxDelay > TimeSpan.FromDays(1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "RetryOptions.MaxDelay must be at most 1 day.");
-        }
-
-        if (RetryWindow <= TimeSpan.Zero || RetryWindow > TimeSpan.FromDays(30))
-        {
-            throw new ArgumentOutOfRangeException(nameof(RetryWindow), RetryWindow, "RetryOptions.RetryWindow must be more than zero and at most 30 days.");
-        }
-
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
-    }
+    /// <summary>
+    /// How long after the first attempt an event is retried. A wait that would end later is cut to
+    /// end with the window, so the last attempt is made when it closes; if that one fails too, the
+    /// event is recorded as expired. A Retry-After reaching past the window expires it at once.
+    /// </summary>
+    /// <value>4 hours, as Segment does; between 1 millisecond and 30 days.</value>
+    [Range(typeof(TimeSpan), RetryConstants.MinRetryWindow, RetryConstants.MaxRetryWindow)]
+    public TimeSpan RetryWindow { get; set; } = RetryConstants.DefaultRetryWindow;
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Segment.Functions.Events.Internal;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions;
 
@@ -19,9 +21,15 @@ public sealed class FunctionSettings
     /// <summary>Sets a String setting.</summary>
     /// <param name="name">The setting's name, e.g. <c>apiKey</c>.</param>
     /// <param name="value">The value.</param>
+    /// <returns>This instance, to chain calls.</returns>
+    public FunctionSettings Set(string name, string? value) => Set(name, value, false);
+
+    /// <summary>Sets a String setting.</summary>
+    /// <param name="name">The setting's name, e.g. <c>apiKey</c>.</param>
+    /// <param name="value">The value.</param>
     /// <param name="encrypted">Whether it is a secret, hidden everywhere the library records text.</param>
     /// <returns>This instance, to chain calls.</returns>
-    public FunctionSettings Set(string name, string? value, bool encrypted = false) => Put(name, value is null ? null : JsonValue.Create(value), encrypted);
+    public FunctionSettings Set(string name, string? value, bool encrypted) => Put(name, value is null ? null : JsonValue.Create(value), encrypted);
 
     /// <summary>Sets a Boolean setting.</summary>
     /// <param name="name">The setting's name.</param>
@@ -32,9 +40,15 @@ public sealed class FunctionSettings
     /// <summary>Sets an Array setting (a list of strings).</summary>
     /// <param name="name">The setting's name.</param>
     /// <param name="values">The items.</param>
+    /// <returns>This instance, to chain calls.</returns>
+    public FunctionSettings Set(string name, IEnumerable<string> values) => Set(name, values, false);
+
+    /// <summary>Sets an Array setting (a list of strings).</summary>
+    /// <param name="name">The setting's name.</param>
+    /// <param name="values">The items.</param>
     /// <param name="encrypted">Whether the items are secrets.</param>
     /// <returns>This instance, to chain calls.</returns>
-    public FunctionSettings Set(string name, IEnumerable<string> values, bool encrypted = false)
+    public FunctionSettings Set(string name, IEnumerable<string> values, bool encrypted)
     {
         ArgumentNullException.ThrowIfNull(values);
         return Put(name, new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()), encrypted);
@@ -43,9 +57,15 @@ public sealed class FunctionSettings
     /// <summary>Sets a Map setting (string keys to string values).</summary>
     /// <param name="name">The setting's name.</param>
     /// <param name="map">The entries.</param>
+    /// <returns>This instance, to chain calls.</returns>
+    public FunctionSettings Set(string name, IReadOnlyDictionary<string, string> map) => Set(name, map, false);
+
+    /// <summary>Sets a Map setting (string keys to string values).</summary>
+    /// <param name="name">The setting's name.</param>
+    /// <param name="map">The entries.</param>
     /// <param name="encrypted">Whether the values are secrets.</param>
     /// <returns>This instance, to chain calls.</returns>
-    public FunctionSettings Set(string name, IReadOnlyDictionary<string, string> map, bool encrypted = false)
+    public FunctionSettings Set(string name, IReadOnlyDictionary<string, string> map, bool encrypted)
     {
         ArgumentNullException.ThrowIfNull(map);
         var node = new JsonObject();
@@ -59,9 +79,14 @@ public sealed class FunctionSettings
 
     /// <summary>Reads settings from a JSON object such as <c>{"apiKey":"…","enabled":true}</c>.</summary>
     /// <param name="json">A JSON object of settings.</param>
+    /// <exception cref="InvalidSettings">The JSON is not an object.</exception>
+    public static FunctionSettings FromJson(string json) => FromJson(json, encryptedNames: null);
+
+    /// <summary>Reads settings from a JSON object such as <c>{"apiKey":"…","enabled":true}</c>.</summary>
+    /// <param name="json">A JSON object of settings.</param>
     /// <param name="encryptedNames">The names whose values are secrets.</param>
     /// <exception cref="InvalidSettings">The JSON is not an object.</exception>
-    public static FunctionSettings FromJson(string json, IEnumerable<string>? encryptedNames = null)
+    public static FunctionSettings FromJson(string json, IEnumerable<string>? encryptedNames)
     {
         JsonNode? node;
         try
@@ -106,11 +131,16 @@ public sealed class FunctionSettings
         return string.IsNullOrEmpty(value) ? throw new InvalidSettings($"The required setting \"{name}\" has no value.") : value;
     }
 
+    /// <summary>A Boolean setting, or false when it is not set.</summary>
+    /// <param name="name">The setting's name.</param>
+    /// <exception cref="InvalidSettings">The setting holds another type.</exception>
+    public bool GetBoolean(string name) => GetBoolean(name, false);
+
     /// <summary>A Boolean setting, or <paramref name="defaultValue"/> when it is not set.</summary>
     /// <param name="name">The setting's name.</param>
     /// <param name="defaultValue">The value when not set.</param>
     /// <exception cref="InvalidSettings">The setting holds another type.</exception>
-    public bool GetBoolean(string name, bool defaultValue = false) =>
+    public bool GetBoolean(string name, bool defaultValue) =>
         Get<bool?>(name, SettingType.Boolean, static n => n.GetValueKind() switch
         {
             JsonValueKind.True => true,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions;
 
@@ -62,7 +63,7 @@ public sealed class SettingsSchema
 
     /// <summary>A redactor that hides the values of the encrypted settings of an instance.</summary>
     /// <param name="settings">The settings instance.</param>
-    public SecretRedactor CreateRedactor(object? settings)
+    internal SecretRedactor CreateRedactor(object? settings)
     {
         if (settings is FunctionSettings bag)
         {

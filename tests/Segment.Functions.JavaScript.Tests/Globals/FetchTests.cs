@@ -13,7 +13,7 @@ public class FetchTests
         var run = await Js.RunTrackAsync($"await fetch('{Api}', {{ method: 'post', body: 'x' }});",
             http => http.On(HttpMethod.Post, Api).Respond(HttpStatusCode.OK));
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), run.ToString());
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered), run.ToString());
         Assert.That(run.Requests.Single().Method, Is.EqualTo("POST"));
     }
 
@@ -29,7 +29,7 @@ public class FetchTests
             """,
             http => http.On(HttpMethod.Get, "https://api.acme.test/v1/users?*").Respond(HttpStatusCode.OK));
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), run.ToString());
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered), run.ToString());
         Assert.That(run.Lines(), Is.EqualTo(new[] { "https://api.acme.test/v1/users?name=Ada+Lovelace&tag=a%26b" }));
     }
 
@@ -79,7 +79,7 @@ public class FetchTests
             """,
             http => http.On(HttpMethod.Post, Api).Respond(HttpStatusCode.TooManyRequests));
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Error!.Message, Is.EqualTo("HTTP Status 429"));
     }
 
@@ -110,7 +110,7 @@ public class FetchTests
             """,
             http => http.On(HttpMethod.Post, Api).Throw(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (api.acme.test:443)")));
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Error!.Message, Is.EqualTo($"request to {Api} failed, reason: Connection refused (api.acme.test:443)"));
         Assert.That(run.Lines(), Is.EqualTo(new[] { "true true FetchError system ECONNREFUSED" }));
     }
@@ -121,7 +121,7 @@ public class FetchTests
         var run = await Js.RunTrackAsync($"await fetch('{Api}');",
             http => http.On(HttpMethod.Get, Api).Throw(new HttpRequestException("No route to host")));
 
-        Assert.That((run.Outcome, run.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((run.Outcome, run.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
         Assert.That(run.Error!.Type, Is.EqualTo(typeof(JavaScriptError).FullName));
         Assert.That(run.Error.Message, Is.EqualTo($"FetchError: request to {Api} failed, reason: No route to host"));
     }
@@ -184,7 +184,7 @@ public class FetchTests
         harness.Time.Advance(TimeSpan.FromMilliseconds(1000));
         var run = await running;
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), run.ToString());
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered), run.ToString());
         Assert.That(run.Lines(), Is.EqualTo(new[] { $"request-timeout network timeout at: {Api}" }));
     }
 

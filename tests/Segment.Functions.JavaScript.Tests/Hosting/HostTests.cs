@@ -38,8 +38,8 @@ public class HostTests
         await host.SettleAsync();
 
         var records = host.Records("Acme (JS)").ToDictionary(r => r.MessageId);
-        Assert.That((records["m-1"].Outcome, records["m-1"].Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 1)));
-        Assert.That(records["m-2"].Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That((records["m-1"].State, records["m-1"].Attempts), Is.EqualTo((DeliveryState.Delivered, 1)));
+        Assert.That(records["m-2"].State, Is.EqualTo(DeliveryState.Delivered));
         Assert.That((records["m-3"].Reason, records["m-3"].Error!.Message), Is.EqualTo((OutcomeReason.UnsupportedEventType, "alias is not supported")));
         Assert.That(host.Api.Received.Single().Headers.Authorization!.Parameter, Is.EqualTo("sk-host-secret"));
     }
@@ -60,11 +60,11 @@ public class HostTests
             await host.SettleAsync();
         }
 
-        Assert.That((first.Outcome, first.Error!.Message), Is.EqualTo((DeliveryOutcome.Retry, "HTTP Status 409")));
+        Assert.That((first.State, first.Error!.Message), Is.EqualTo((DeliveryState.Retrying, "HTTP Status 409")));
         Assert.That(first.Logs, Does.Contain("sent m-1 with *** -> 409").And.Not.Contain("sk-host-secret"));
         Assert.That(first.HttpTraces.Single().Url, Is.EqualTo("https://api.acme.test/track"));
         var last = host.Records("Acme (JS)").Last();
-        Assert.That((last.Outcome, last.Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 2)));
+        Assert.That((last.State, last.Attempts), Is.EqualTo((DeliveryState.Delivered, 2)));
     }
 
     [Test]
@@ -94,9 +94,9 @@ public class HostTests
         await host.SettleAsync();
 
         var records = host.Records("Batcher (JS)").ToDictionary(r => r.MessageId);
-        Assert.That(records["m-1"].Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(records["m-1"].State, Is.EqualTo(DeliveryState.Delivered));
         Assert.That((records["m-2"].Reason, records["m-2"].Error!.Message), Is.EqualTo((OutcomeReason.MessageRejected, "rejected m-2")));
-        Assert.That(records["m-3"].Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(records["m-3"].State, Is.EqualTo(DeliveryState.Delivered));
     }
 
     [Test]
@@ -200,6 +200,6 @@ public class HostTests
         }
 
         var record = host.Records("Hang (JS)").First();
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Timeout)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Retrying, OutcomeReason.Timeout)));
     }
 }

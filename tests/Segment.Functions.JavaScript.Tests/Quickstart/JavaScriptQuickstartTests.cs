@@ -31,7 +31,7 @@ public class JavaScriptQuickstartTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Error!.Message, Is.EqualTo("HTTP Status 503"));
     }
 

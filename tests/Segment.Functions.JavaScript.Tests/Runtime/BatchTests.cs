@@ -19,14 +19,14 @@ public class BatchTests
         var run = await harness.RunBatchAsync(Events);
 
         Assert.That(harness.Function.SupportsBatching, Is.True);
-        Assert.That(((IDestinationFunction<FunctionSettings>)harness.Function).SupportsBatching, Is.True);
-        Assert.That(run.Statuses.Select(s => (s.Outcome, s.Reason)), Is.EqualTo(new[]
+        Assert.That(harness.Function.GetType().GetMethod(nameof(JavaScriptFunction.OnBatch))!.DeclaringType, Is.Not.EqualTo(typeof(DestinationFunction<FunctionSettings>)), "the host batches a function whose class overrides OnBatch");
+        Assert.That(run.Outcomes.Select(s => (s.Kind, s.Reason)), Is.EqualTo(new[]
         {
-            (DeliveryOutcome.Delivered, OutcomeReason.None),
-            (DeliveryOutcome.Discarded, OutcomeReason.MessageRejected),
-            (DeliveryOutcome.Retry, OutcomeReason.Retry),
+            (OutcomeKind.Delivered, OutcomeReason.None),
+            (OutcomeKind.Discarded, OutcomeReason.MessageRejected),
+            (OutcomeKind.Retry, OutcomeReason.Retry),
         }));
-        Assert.That(run.Statuses[1].Error!.Message, Is.EqualTo("Bad Request"));
+        Assert.That(run.Outcomes[1].Error!.Message, Is.EqualTo("Bad Request"));
         Assert.That(run.Lines(), Is.EqualTo(new[] { "3 track,identify,track" }));
     }
 
@@ -41,7 +41,7 @@ public class BatchTests
 
         var run = await harness.RunBatchAsync(Events);
 
-        Assert.That(run.Statuses.Select(s => s.Outcome), Is.All.EqualTo(DeliveryOutcome.Delivered), run.ToString());
+        Assert.That(run.Outcomes.Select(s => s.Kind), Is.All.EqualTo(OutcomeKind.Delivered), run.ToString());
     }
 
     [Test]
@@ -51,7 +51,7 @@ public class BatchTests
 
         var run = await harness.RunBatchAsync(Events);
 
-        Assert.That(run.Statuses.Select(s => s.Reason), Is.All.EqualTo(OutcomeReason.Retry));
+        Assert.That(run.Outcomes.Select(s => s.Reason), Is.All.EqualTo(OutcomeReason.Retry));
     }
 
     [Test]
@@ -61,7 +61,8 @@ public class BatchTests
 
         var run = await harness.RunBatchAsync(Events);
 
-        Assert.That(((IDestinationFunction<FunctionSettings>)harness.Function).SupportsBatching, Is.False);
+        Assert.That(harness.Function.SupportsBatching, Is.False);
+        Assert.That(harness.Function.GetType().GetMethod(nameof(JavaScriptFunction.OnBatch))!.DeclaringType, Is.EqualTo(typeof(DestinationFunction<FunctionSettings>)), "so the host sends it single events only");
         Assert.That(run.Error!.Message, Is.EqualTo("batch is not supported"));
     }
 }

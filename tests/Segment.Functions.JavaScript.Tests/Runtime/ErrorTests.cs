@@ -3,11 +3,11 @@ namespace Segment.Functions.JavaScript.Tests.Runtime;
 /// <summary>Segment's error classes map to the C# errors (with their message); anything else is an Unknown Error.</summary>
 public class ErrorTests
 {
-    [TestCase("EventNotSupported", OutcomeReason.UnsupportedEventType, DeliveryOutcome.Discarded)]
-    [TestCase("InvalidEventPayload", OutcomeReason.BadRequest, DeliveryOutcome.Discarded)]
-    [TestCase("ValidationError", OutcomeReason.MessageRejected, DeliveryOutcome.Discarded)]
-    [TestCase("RetryError", OutcomeReason.Retry, DeliveryOutcome.Retry)]
-    public async Task SegmentErrorClass_MapsToItsOutcome(string errorClass, OutcomeReason reason, DeliveryOutcome outcome)
+    [TestCase("EventNotSupported", OutcomeReason.UnsupportedEventType, OutcomeKind.Discarded)]
+    [TestCase("InvalidEventPayload", OutcomeReason.BadRequest, OutcomeKind.Discarded)]
+    [TestCase("ValidationError", OutcomeReason.MessageRejected, OutcomeKind.Discarded)]
+    [TestCase("RetryError", OutcomeReason.Retry, OutcomeKind.Retry)]
+    public async Task SegmentErrorClass_MapsToItsOutcome(string errorClass, OutcomeReason reason, OutcomeKind outcome)
     {
         var run = await Js.RunTrackAsync($"""
             const e = new {errorClass}('why: ' + event.event);
@@ -39,7 +39,7 @@ public class ErrorTests
     {
         var run = await Js.RunTrackAsync(statement);
 
-        Assert.That((run.Outcome, run.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((run.Outcome, run.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
         Assert.That(run.Error, Is.EqualTo(new ErrorInfo(typeof(JavaScriptError).FullName!, message)));
     }
 

@@ -24,7 +24,8 @@ public class LimitsTests
 
     [TestCase("while (true) {}", "JavaScriptOptions.MaxScriptTime")]
     [TestCase("try { for (;;) {} } catch (e) { console.log('caught'); }", "JavaScriptOptions.MaxScriptTime")]
-    [TestCase("let n = 0; while (true) { await null; n++; }", "JavaScriptOptions.MaxScriptTime")]
+    // Each await allocates: whichever of the two limits this loop meets first ends it.
+    [TestCase("let n = 0; while (true) { await null; n++; }", "JavaScriptOptions.Max")]
     [TestCase("(function down() { down(); })();", "Maximum call stack size exceeded")]
     [TestCase("let s = 'x'; while (true) s += s;", "JavaScriptOptions.MaxMemoryBytes")]
     [TestCase("const a = []; while (true) a.push({ n: a.length });", "JavaScriptOptions.MaxMemoryBytes")]
@@ -37,10 +38,10 @@ public class LimitsTests
         var next = await harness.RunAsync(SampleEvents.Track());
 
         Assert.That(warm.Lines(), Is.EqualTo(new[] { "calls 1" }));
-        Assert.That((runaway.Outcome, runaway.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((runaway.Outcome, runaway.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
         Assert.That(runaway.Error!.Message, Does.Contain(named));
         Assert.That(runaway.Lines(), Does.Not.Contain("caught"), "a limit cannot be caught by the script");
-        Assert.That(next.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), next.ToString());
+        Assert.That(next.Outcome, Is.EqualTo(OutcomeKind.Delivered), next.ToString());
         Assert.That(next.Lines(), Is.EqualTo(new[] { "calls 1" }), "the engine that broke a limit was replaced, so module state starts over");
     }
 
@@ -77,8 +78,8 @@ public class LimitsTests
         var run = await running;
         var next = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That((run.Outcome, run.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Timeout)));
-        Assert.That(next.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That((run.Outcome, run.Reason), Is.EqualTo((OutcomeKind.Retry, OutcomeReason.Timeout)));
+        Assert.That(next.Outcome, Is.EqualTo(OutcomeKind.Delivered));
     }
 
     [Test]

@@ -22,7 +22,7 @@ public class ScriptSemanticsTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), run.ToString());
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered), run.ToString());
         Assert.That(run.Requests.Single().RequestBody, Is.EqualTo("{\"name\":\"Product Added\"}"));
         Assert.That(run.Lines(), Is.EqualTo(new[] { "status 200 {\"ok\":true}" }));
     }
@@ -58,7 +58,7 @@ public class ScriptSemanticsTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), run.ToString());
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered), run.ToString());
         Assert.That(run.Lines(), Is.EqualTo(new[] { "sloppy true" }));
     }
 
@@ -76,8 +76,8 @@ public class ScriptSemanticsTests
         var common = await harness.RunAsync(SampleEvents.Track());
         var rare = await harness.RunAsync(SampleEvents.Track() with { Event = "Rare Event" });
 
-        Assert.That(common.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
-        Assert.That((rare.Outcome, rare.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That(common.Outcome, Is.EqualTo(OutcomeKind.Delivered));
+        Assert.That((rare.Outcome, rare.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.UnknownError)));
         Assert.That(rare.Error, Is.EqualTo(new ErrorInfo(typeof(JavaScriptError).FullName!, "ReferenceError: respons is not defined")));
     }
 
@@ -94,8 +94,8 @@ public class ScriptSemanticsTests
         var alias = await harness.RunAsync(SampleEvents.Alias());
 
         Assert.That(harness.Function.Handlers, Is.EqualTo(new[] { "onIdentify", "onPage" }));
-        Assert.That(identify.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), identify.ToString());
-        Assert.That(page.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), page.ToString());
+        Assert.That(identify.Outcome, Is.EqualTo(OutcomeKind.Delivered), identify.ToString());
+        Assert.That(page.Outcome, Is.EqualTo(OutcomeKind.Delivered), page.ToString());
         Assert.That((alias.Reason, alias.Error!.Message), Is.EqualTo((OutcomeReason.UnsupportedEventType, "alias is not supported")));
     }
 

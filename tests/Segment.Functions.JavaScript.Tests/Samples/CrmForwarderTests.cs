@@ -17,7 +17,7 @@ public class CrmForwarderTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), run.ToString());
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered), run.ToString());
         Assert.That(harness.Http.Received.Single().Headers.Authorization!.ToString(), Is.EqualTo("Basic " + Convert.ToBase64String("crm-key:"u8.ToArray())));
         Assert.That(run.Requests.Single().RequestBody, Does.Contain("\"activity\":\"Product Added\""));
     }
@@ -31,7 +31,7 @@ public class CrmForwarderTests
         var identify = await harness.RunAsync(SampleEvents.Identify());
         var group = await harness.RunAsync(SampleEvents.Group());
 
-        Assert.That((identify.Outcome, identify.Error!.Message), Is.EqualTo((DeliveryOutcome.Retry, "HTTP Status 502")));
+        Assert.That((identify.Outcome, identify.Error!.Message), Is.EqualTo((OutcomeKind.Retry, "HTTP Status 502")));
         Assert.That(group.Reason, Is.EqualTo(OutcomeReason.UnsupportedEventType));
     }
 }

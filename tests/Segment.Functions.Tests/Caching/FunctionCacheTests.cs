@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Caching.Internal;
 
 namespace Segment.Functions.Tests.Caching;
 

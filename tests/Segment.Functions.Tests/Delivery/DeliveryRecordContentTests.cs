@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Hosting;
+using Segment.Functions.Testing;
 using Segment.Functions.Tests.Hosting;
 
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Delivery;
 
 /// <summary>A function that puts its secret everywhere it can: logs, URL, header, body, error message.</summary>
@@ -45,7 +48,7 @@ public sealed class DeliveryRecordContentTests
         await host.SettleAsync();
 
         var record = host.Records("Leaky").Single();
-        Assert.That((record.Outcome, record.Reason, record.MessageId, record.EventType), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, "m-7", "track")));
+        Assert.That((record.State, record.Reason, record.MessageId, record.EventType), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected, "m-7", "track")));
         Assert.That(record.Error!.Message, Is.EqualTo("Rejected 400 for key ***"));
         Assert.That(record.Logs, Does.Contain("Sending Checkout with key ***"));
         var trace = record.HttpTraces.Single();
@@ -68,7 +71,7 @@ public sealed class DeliveryRecordContentTests
         await host.SettleAsync();
 
         var record = host.Records("Leaky").Single();
-        Assert.That(record.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(record.State, Is.EqualTo(DeliveryState.Delivered));
         Assert.That(record.Logs, Is.Empty);
         Assert.That(record.HttpTraces, Is.Empty);
         Assert.That(record.Error, Is.Null);

@@ -1,20 +1,23 @@
+using Segment.Functions.Delivery;
+
+using Segment.Functions;
 namespace Segment.Functions.Tests.Delivery;
 
 public sealed class InMemoryDeliveryStoreTests
 {
-    private static DeliveryRecord Record(string id, DeliveryOutcome outcome, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
-        new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), Outcome = outcome, Reason = reason, Attempts = 1 };
+    private static DeliveryRecord Record(string id, DeliveryState state, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
+        new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), State = state, Reason = reason, Attempts = 1 };
 
     [Test]
     public void Counts_TwoEventsSharingAMessageId_AreTwoRetrying()
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("same", DeliveryOutcome.Retry, OutcomeReason.Retry) with { Sequence = 1 });
-        sut.Record(Record("same", DeliveryOutcome.Retry, OutcomeReason.Retry) with { Sequence = 2 });
+        sut.Record(Record("same", DeliveryState.Retrying, OutcomeReason.Retry) with { Sequence = 1 });
+        sut.Record(Record("same", DeliveryState.Retrying, OutcomeReason.Retry) with { Sequence = 2 });
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(2));
 
-        sut.Record(Record("same", DeliveryOutcome.Delivered) with { Sequence = 1 });
+        sut.Record(Record("same", DeliveryState.Delivered) with { Sequence = 1 });
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
     }
 
@@ -23,12 +26,12 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", DeliveryOutcome.Delivered));
-        sut.Record(Record("b", DeliveryOutcome.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("c", DeliveryOutcome.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("d", DeliveryOutcome.Discarded, OutcomeReason.BadRequest));
-        sut.Record(Record("e", DeliveryOutcome.Retry, OutcomeReason.Retry));
-        sut.Record(Record("f", DeliveryOutcome.Expired, OutcomeReason.Timeout));
+        sut.Record(Record("a", DeliveryState.Delivered));
+        sut.Record(Record("b", DeliveryState.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("c", DeliveryState.Discarded, OutcomeReason.MessageRejected));
+        sut.Record(Record("d", DeliveryState.Discarded, OutcomeReason.BadRequest));
+        sut.Record(Record("e", DeliveryState.Retrying, OutcomeReason.Retry));
+        sut.Record(Record("f", DeliveryState.Expired, OutcomeReason.Timeout));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Delivered, Is.EqualTo(1));
@@ -44,10 +47,10 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", DeliveryOutcome.Retry, OutcomeReason.Retry));
-        sut.Record(Record("a", DeliveryOutcome.Retry, OutcomeReason.Timeout));
+        sut.Record(Record("a", DeliveryState.Retrying, OutcomeReason.Retry));
+        sut.Record(Record("a", DeliveryState.Retrying, OutcomeReason.Timeout));
         Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
-        sut.Record(Record("a", DeliveryOutcome.Delivered));
+        sut.Record(Record("a", DeliveryState.Delivered));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Retrying, Is.Zero);
@@ -61,10 +64,10 @@ public sealed class InMemoryDeliveryStoreTests
 
         for (var i = 0; i < 10; i++)
         {
-            sut.Record(Record($"m{i}", DeliveryOutcome.Delivered));
+            sut.Record(Record($"m{i}", DeliveryState.Delivered));
         }
 
-        Assert.That(sut.Recent("Webhook").Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
+        Assert.That(sut.Recent("Webhook", 100).Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
         Assert.That(sut.Counts("Webhook").Delivered, Is.EqualTo(10));
     }
 
@@ -73,11 +76,11 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", DeliveryOutcome.Delivered, destination: "One"));
+        sut.Record(Record("a", DeliveryState.Delivered, destination: "One"));
 
         Assert.That(sut.Counts("Two").Delivered, Is.Zero);
-        Assert.That(sut.Recent("Two"), Is.Empty);
-        Assert.That(sut.Recent("One"), Has.Count.EqualTo(1));
+        Assert.That(sut.Recent("Two", 100), Is.Empty);
+        Assert.That(sut.Recent("One", 100), Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -85,7 +88,7 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 100);
 
-        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? DeliveryOutcome.Delivered : DeliveryOutcome.Expired)));
+        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? DeliveryState.Delivered : DeliveryState.Expired)));
 
         var counts = sut.Counts("Webhook");
         Assert.That(counts.Delivered + counts.Expired, Is.EqualTo(20_000));

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
+using Segment.Functions.Settings.Internal;
+using Segment.Functions.Testing;
 
 namespace Segment.Functions.Tests.Dispatch;
 
@@ -17,7 +21,7 @@ public sealed class FunctionInvokerTests
     }
 
     private static FunctionInvoker<FunctionSettings> CreateSut(IDestinationFunction<FunctionSettings> function, FakeTimeProvider time) =>
-        new(function, new FunctionSettings(), new InvocationOptions(), SecretRedactor.None, time);
+        new(function, new FunctionSettings(), new InvocationOptions(), SecretRedactor.None, time, supportsBatching: true, validateSettings: static () => { });
 
     [Test]
     public async Task InvokeBatchAsync_StatusListOfTheWrongLength_DiscardsWithAClearMessage()

@@ -1,3 +1,7 @@
+using Segment.Functions.Batching;
+using Segment.Functions.Testing;
+
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Hosting;
 
 public sealed class BatchingTests
@@ -85,47 +89,6 @@ public sealed class BatchingTests
     }
 
     [Test]
-    public async Task LowVolume_EventIsNotHeldBackForABatch()
-    {
-        var probe = new Probe();
-        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<BatchProbeFunction, ProbeSettings>("Batcher", s => s.Probe = probe));
-
-        await SendAsync(host, 1);
-        await host.SettleAsync();
-
-        Assert.That(probe.Singles.Count, Is.EqualTo(1), "delivered at once, without advancing the clock");
-        Assert.That(probe.BatchSizes, Is.Empty);
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(1));
-    }
-
-    [Test]
-    public async Task LowVolume_EventsQueuedBehind_AreBatched()
-    {
-        var probe = new Probe();
-        var release = new TaskCompletionSource();
-        probe.Handle = (_, _, _) => release.Task;
-        await using var host = await TestHost.StartAsync(
-            o => o.MaxConcurrency = 1,
-            b => b.AddDestination<BatchProbeFunction, ProbeSettings>("Batcher", s => s.Probe = probe));
-
-        // The first event goes alone (low volume) and holds the only slot; the reader can hold at most
-        // one more, so the rest queue up and leave as batches.
-        await SendAsync(host, 1);
-        await probe.Called.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await SendAsync(host, 39, first: 1);
-        release.SetResult();
-        await host.SettleAsync();
-        host.Time.Advance(TimeSpan.FromSeconds(10)); // the last, partly filled batch
-        await host.SettleAsync();
-
-        Assert.That(probe.Singles.Count, Is.InRange(1, 2));
-        Assert.That(probe.BatchSizes, Is.Not.Empty);
-        Assert.That(probe.BatchSizes, Is.All.InRange(2, 20));
-        Assert.That(probe.Singles.Count + probe.BatchSizes.Sum(), Is.EqualTo(40));
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(40));
-    }
-
-    [Test]
     public async Task Batch_PerEventStatuses_RetryOnlyTheFailedEvents()
     {
         var probe = new Probe();
@@ -138,9 +101,9 @@ public sealed class BatchingTests
         await host.RunToCompletionAsync(TimeSpan.FromMinutes(1));
 
         var last = host.Records("Batcher").GroupBy(r => r.MessageId).ToDictionary(g => g.Key, g => g.Last());
-        Assert.That((last["m-0"].Outcome, last["m-0"].Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 1)));
-        Assert.That((last["m-1"].Outcome, last["m-1"].Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 2)));
-        Assert.That((last["m-2"].Outcome, last["m-2"].Reason, last["m-2"].Attempts), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, 1)));
+        Assert.That((last["m-0"].State, last["m-0"].Attempts), Is.EqualTo((DeliveryState.Delivered, 1)));
+        Assert.That((last["m-1"].State, last["m-1"].Attempts), Is.EqualTo((DeliveryState.Delivered, 2)));
+        Assert.That((last["m-2"].State, last["m-2"].Reason, last["m-2"].Attempts), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected, 1)));
         Assert.That(last["m-2"].Error!.Message, Is.EqualTo("bad email"));
         // The retried event went alone, so to the single-event handler.
         Assert.That(probe.Singles.Select(e => e.MessageId), Is.EqualTo(new[] { "m-1" }));
@@ -178,7 +141,7 @@ public sealed class BatchingTests
 
         var records = host.Records("Batcher");
         Assert.That(records, Has.Length.EqualTo(3));
-        Assert.That(records.Select(r => (r.Outcome, r.Reason)), Is.All.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That(records.Select(r => (r.State, r.Reason)), Is.All.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError)));
         Assert.That(records[0].Error!.Message, Is.EqualTo("mapping bug"));
     }
 
@@ -193,7 +156,7 @@ public sealed class BatchingTests
         await host.SettleAsync();
 
         var records = host.Records("Batcher");
-        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(DeliveryOutcome.Discarded));
+        Assert.That(records.Select(r => r.State), Is.All.EqualTo(DeliveryState.Discarded));
         Assert.That(records[0].Error!.Message, Does.Contain("1 statuses for 2 events"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Segment.Functions.Delivery;
 
 namespace Segment.Functions.Tests.Hosting;
 

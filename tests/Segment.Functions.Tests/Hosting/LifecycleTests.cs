@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 
 namespace Segment.Functions.Tests.Hosting;
 
@@ -152,7 +155,8 @@ public sealed class LifecycleTests
     [Test]
     public async Task Stop_LeavingEventsPending_DoesNotLeaveWaitForIdleHanging()
     {
-        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe.Handle = static (_, _, _) => throw new RetryError("down")));
+        // A retry due after the shutdown timeout (30 s): the stop does not wait for it.
+        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe.Handle = static (_, _, _) => throw new RetryError("down") { RetryAfter = TimeSpan.FromMinutes(5) }));
         await host.Functions.SendAsync(TestEvents.Track(0));
         await host.SettleAsync();
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Segment.Functions.Delivery;
 
 namespace Segment.Functions.Tests.Hosting;
 

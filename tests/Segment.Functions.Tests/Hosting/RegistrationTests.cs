@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 
 namespace Segment.Functions.Tests.Hosting;
 
@@ -21,7 +24,10 @@ public sealed class RegistrationTests
         }
 
         Assert.That(services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SegmentFunctionsHostedService)), Is.EqualTo(1));
-        Assert.That(services.Count(d => d.ServiceType == typeof(IValidateOptions<SegmentFunctionsOptions>)), Is.EqualTo(1));
+        Assert.That(
+            services.Where(d => d.ServiceType == typeof(IValidateOptions<SegmentFunctionsOptions>)).Select(d => d.ImplementationType),
+            Is.EquivalentTo(new[] { typeof(SegmentFunctionsOptionsValidator), typeof(SegmentFunctionsOptionsCustomValidator) }),
+            "the generated validator and the cross-field one, each once");
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<SegmentFunctionsOptions>>().Value;
         Assert.That((options.QueueCapacity, options.MaxConcurrency), Is.EqualTo((123, 7)));
@@ -45,32 +51,6 @@ public sealed class RegistrationTests
     {
         using var provider = new ServiceCollection().AddSegmentFunctions().Services.BuildServiceProvider();
         Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(TimeProvider.System));
-    }
-
-    [Test]
-    public void Options_Defaults_AreTheDocumentedValues()
-    {
-        var options = new SegmentFunctionsOptions();
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(options.QueueCapacity, Is.EqualTo(10_000));
-            Assert.That(options.FullMode, Is.EqualTo(QueueFullMode.Wait));
-            Assert.That(options.MaxConcurrency, Is.EqualTo(4));
-            Assert.That(options.ShutdownTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
-            Assert.That(options.DeliveryRecordsPerDestination, Is.EqualTo(10_000));
-            Assert.That(options.Invocation.Timeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
-            Assert.That(options.Batching.MaxSize, Is.EqualTo(20));
-            Assert.That(options.Batching.MaxWait, Is.EqualTo(TimeSpan.FromSeconds(10)));
-            Assert.That(options.Batching.LowVolumeEventsPerSecond, Is.EqualTo(1.0));
-            Assert.That(options.Retry.RetryWindow, Is.EqualTo(TimeSpan.FromHours(4)));
-            Assert.That(options.Cache.SizeLimit, Is.EqualTo(10_000));
-            Assert.That(options.Health.Window, Is.EqualTo(100));
-            Assert.That(options.Health.MinimumAttempts, Is.EqualTo(10));
-            Assert.That(options.Health.DegradedFailureRatio, Is.EqualTo(0.2));
-            Assert.That(options.Health.UnhealthyFailureRatio, Is.EqualTo(0.5));
-            Assert.That(options.Parsing.MaxEventBytes, Is.EqualTo(32 * 1024));
-        });
     }
 
     [Test]
@@ -212,7 +192,7 @@ public sealed class RegistrationTests
 
         var seen = probe.SettingsSeen.Single();
         Assert.That((seen.Endpoint, seen.ApiKey), Is.EqualTo(("https://configured.test/hook", "configured-key")));
-        Assert.That(host.Records("Acme").Single().Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(host.Records("Acme").Single().State, Is.EqualTo(DeliveryState.Delivered));
     }
 
     [Test]

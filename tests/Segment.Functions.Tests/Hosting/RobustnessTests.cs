@@ -1,40 +1,31 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Segment.Functions.Hosting;
+using Segment.Functions.Telemetry.Internal;
 
+using Segment.Functions;
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Hosting;
 
 /// <summary>Faults in what surrounds a function (loggers, filters, huge waits) never lose an event.</summary>
 public sealed class RobustnessTests
 {
-    private sealed class ThrowingLoggerProvider : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        /// <summary>Throws only once armed, so the host can start.</summary>
-        public bool Armed { get; set; }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (Armed)
-            {
-                throw new InvalidOperationException("the logging backend is down");
-            }
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-
     [Test]
     public async Task ThrowingLogger_DoesNotLoseEventsOrLeakRoom()
     {
-        var logging = new ThrowingLoggerProvider();
+        // The logging backend goes down once the host has started: every log call throws from then on.
+        var armed = false;
+        var logging = new FakeLoggerProvider(FakeLogCollector.Create(new FakeLogCollectorOptions
+        {
+            OutputSink = _ =>
+            {
+                if (Volatile.Read(ref armed))
+                {
+                    throw new InvalidOperationException("the logging backend is down");
+                }
+            },
+        }));
         await using var host = await TestHost.StartAsync(
             o =>
             {
@@ -45,7 +36,7 @@ public sealed class RobustnessTests
             b => b.AddDestination<BatchProbeFunction, ProbeSettings>("A", s =>
                 s.Probe.HandleBatch = static (events, _, _) => Task.FromResult(BatchResult.FromStatuses(events.Select(_ => new EventStatus(400))))),
             services => services.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logging)));
-        logging.Armed = true;
+        Volatile.Write(ref armed, true);
 
         Assert.That((await host.SendJsonAsync("{")).Status, Is.EqualTo(SendStatus.Invalid), "intake answers even when its log line fails");
         // Three batches of three through a queue of three: a leaked unit of room would block the fourth send.
@@ -59,9 +50,9 @@ public sealed class RobustnessTests
         Assert.That(host.Functions.GetStatus("A").Pending, Is.Zero);
         var records = host.Records("A");
         Assert.That(records, Has.Length.EqualTo(9), "every event has its final record");
-        Assert.That(records.Select(r => r.Outcome), Is.All.EqualTo(DeliveryOutcome.Discarded));
+        Assert.That(records.Select(r => r.State), Is.All.EqualTo(DeliveryState.Discarded));
         Assert.That(records.Select(r => r.Error!.Message), Is.All.Contains("the logging backend is down"));
-        logging.Armed = false;
+        Volatile.Write(ref armed, false);
     }
 
     [Test]
@@ -74,7 +65,7 @@ public sealed class RobustnessTests
         await host.SettleAsync();
 
         var record = host.Records("A").Single();
-        Assert.That((record.Outcome, record.Attempts), Is.EqualTo((DeliveryOutcome.Expired, 1)));
+        Assert.That((record.State, record.Attempts), Is.EqualTo((DeliveryState.Expired, 1)));
         Assert.That(host.Functions.GetStatus("A").Pending, Is.Zero);
     }
 
@@ -86,7 +77,7 @@ public sealed class RobustnessTests
         var result = await host.Functions.SendAsync(TestEvents.Track(0));
 
         var record = host.Records("A").Single();
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError)));
         Assert.That(result.Routed, Is.Zero);
     }
 

@@ -1,4 +1,7 @@
 using System.Text;
+using Segment.Functions.Delivery;
+using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
 
 namespace Segment.Functions.Tests.Hosting;
 
@@ -29,6 +32,24 @@ public sealed class RoutingTests
         Assert.That((a.Singles.Count, b.Singles.Count), Is.EqualTo((toA ? 1 : 0, toB ? 1 : 0)));
         Assert.That(result.Routed, Is.EqualTo((toA ? 1 : 0) + (toB ? 1 : 0)));
         Assert.That(result.Status, Is.EqualTo(SendStatus.Accepted));
+    }
+
+    [TestCase(null, true)]
+    [TestCase("""{"All":false,"Dest B":true}""", true)]
+    [TestCase("""{"Dest B":false}""", false)]
+    public async Task SendAsync_WithSendOptionsDestinations_ReachesOnlyThoseTheEventAlsoAllows(string? integrations, bool toB)
+    {
+        Probe a = new(), b = new();
+        await using var host = await CreateSut(a, b);
+        var options = new SendOptions { Destinations = new HashSet<string>(StringComparer.Ordinal) { "Dest B" } };
+
+        var typed = await host.Functions.SendAsync(TestEvents.Track(1, integrations: integrations), options);
+        var json = await host.Functions.SendAsync(Encoding.UTF8.GetBytes(TestEvents.TrackJson(2, integrations: integrations)), options);
+        await host.SettleAsync();
+
+        Assert.That(a.Singles, Is.Empty, "Dest A is outside the send's destinations, whatever the event allows");
+        Assert.That(b.Singles.Count, Is.EqualTo(toB ? 2 : 0));
+        Assert.That((typed.Routed, json.Routed), Is.EqualTo((toB ? 1 : 0, toB ? 1 : 0)));
     }
 
     [Test]
@@ -75,7 +96,7 @@ public sealed class RoutingTests
 
         Assert.That(a.Singles.Count, Is.EqualTo(1));
         var record = host.Records("Dest B").Single();
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError)));
         Assert.That(record.Error!.Message, Does.Contain("The destination filter threw").And.Contain("filter bug"));
         Assert.That(result.Routed, Is.EqualTo(1));
     }
@@ -94,7 +115,7 @@ public sealed class RoutingTests
         Assert.That(result.Status, Is.EqualTo(SendStatus.Invalid));
         Assert.That(result.Error, Does.Contain(errorMentions).IgnoreCase);
         var record = host.Records(DeliveryRecord.RejectedInput).Single();
-        Assert.That((record.Outcome, record.Reason, record.Error!.Type), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.BadRequest, "InvalidEventPayload")));
+        Assert.That((record.State, record.Reason, record.Error!.Type), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.BadRequest, "InvalidEventPayload")));
         Assert.That(host.Store.Counts(DeliveryRecord.RejectedInput).Discarded[OutcomeReason.BadRequest], Is.EqualTo(1));
         Assert.That(a.Singles, Is.Empty);
     }

@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 
 namespace Segment.Functions.Tests.Hosting;
 
@@ -77,18 +80,24 @@ internal sealed class TestHost : IAsyncDisposable
 
     public DeliveryRecord[] Records(string destination) => Store.Recent(destination, int.MaxValue).Reverse().ToArray();
 
-    public async Task<int> StopAsync()
+    /// <summary>
+    /// Stops the host as the application would. The clock does not move by itself: a stop that drains
+    /// retries falling due before its deadline waits for the test to advance <see cref="Time"/>.
+    /// </summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken = default)
     {
         _stopped = true;
         var host = Services.GetRequiredService<SegmentFunctionsHost>();
-        return await host.StopAsync(CancellationToken.None).WaitAsync(Guard, TimeProvider.System);
+        return await host.StopAsync(cancellationToken).WaitAsync(Guard, TimeProvider.System);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (!_stopped)
         {
-            await StopAsync();
+            // Its deadline already passed: a test's leftovers (a retry due soon, a handler that hangs)
+            // are reported, not waited for on a clock nobody moves.
+            await StopAsync(new CancellationToken(canceled: true));
         }
 
         // The HttpClients' resilience pipelines, when disposed, wait on this fake clock for requests

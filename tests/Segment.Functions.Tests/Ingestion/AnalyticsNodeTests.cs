@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Segment.Functions.AspNetCore;
 
 namespace Segment.Functions.Tests.Ingestion;
 

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Segment.Functions.AspNetCore;
+using Segment.Functions.Delivery;
 
 namespace Segment.Functions.Tests.Ingestion;
 

@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Segment.Functions.AspNetCore;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Ingestion;
@@ -52,7 +55,7 @@ internal sealed class IngestionServer : IAsyncDisposable
         builder.Services.AddSegmentFunctions()
             .AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe = a)
             .AddDestination<ProbeFunction, ProbeSettings>("B", s => s.Probe = b)
-            .AddIngestion(ingestion);
+            .AddIngestion(ingestion ?? (static _ => { }));
         var app = builder.Build();
         app.MapSegmentIngestion(prefix);
         await app.StartAsync();

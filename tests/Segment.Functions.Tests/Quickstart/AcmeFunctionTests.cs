@@ -15,7 +15,7 @@ public class AcmeFunctionTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered));
         Assert.That(run.Requests.Single().RequestBody, Does.Contain("Product Added"));
     }
 
@@ -28,7 +28,7 @@ public class AcmeFunctionTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Error!.Message, Is.EqualTo("HTTP Status 503"));
     }
 }

@@ -3,8 +3,10 @@ using Acme;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NUnit.Framework;
-using Segment.Functions;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Testing;
+using Segment.Functions;
 
 public class HostQuickstartTests
 {
@@ -41,15 +43,13 @@ public class HostQuickstartTests
         var functions = host.Services.GetRequiredService<ISegmentFunctions>();
 
         SendResult result = await functions.SendAsync("""{"type":"track","event":"Signed Up","userId":"u-1","messageId":"m-1"}"""u8.ToArray());
-        await functions.WaitForIdleAsync();
+        await host.StopAsync(); // stops intake, delivers what is queued (up to ShutdownTimeout), reports what is left
 
         var deliveries = host.Services.GetRequiredService<IDeliveryStore>();
-        DeliveryRecord latest = deliveries.Recent("Acme (EU)").First();
+        DeliveryRecord latest = deliveries.Recent("Acme (EU)", 1).First();
         DeliveryCounts us = deliveries.Counts("Acme (US)");
         Assert.That(result.Routed, Is.EqualTo(2));
-        Assert.That((latest.MessageId, latest.Outcome, latest.Attempts), Is.EqualTo(("m-1", DeliveryOutcome.Delivered, 1)));
+        Assert.That((latest.MessageId, latest.State, latest.Attempts), Is.EqualTo(("m-1", DeliveryState.Delivered, 1)));
         Assert.That(us.Delivered, Is.EqualTo(1));
-
-        await host.StopAsync(); // delivers what is still queued, up to ShutdownTimeout
     }
 }

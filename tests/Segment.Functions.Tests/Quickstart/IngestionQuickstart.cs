@@ -1,6 +1,7 @@
 using Acme;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Segment.Functions.AspNetCore;
 using Segment.Functions;
 
 public static class IngestionQuickstart

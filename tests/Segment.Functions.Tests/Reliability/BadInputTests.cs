@@ -4,13 +4,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Tests.Hosting;
 using Segment.Functions.Tests.Ingestion;
 
 namespace Segment.Functions.Tests.Reliability;
 
 /// <summary>
-/// Bad input (issue "Reliability and security", item 3): the shared bad fixtures plus a seeded corpus
+/// Bad input (issue "Reliability and security", item 3): the bad fixtures under tests/fixtures plus a seeded corpus
 /// of mutations of the valid fixture events. Every input is either accepted and ends in a delivery
 /// record, or answered Invalid with a reason and recorded under <see cref="DeliveryRecord.RejectedInput"/>;
 /// nothing throws, nothing hangs, and the host and the HTTP endpoint keep serving afterwards.
@@ -70,7 +72,7 @@ public sealed class BadInputTests
         if (file == "bad-timestamp.json" && result.IsAccepted)
         {
             // The fixtures allow a documented lenient choice for this one: then it is delivered like any event.
-            Assert.That(host.Records("Probe").Single().Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+            Assert.That(host.Records("Probe").Single().State, Is.EqualTo(DeliveryState.Delivered));
             return;
         }
 
@@ -82,7 +84,7 @@ public sealed class BadInputTests
         }
 
         var rejected = host.Records(DeliveryRecord.RejectedInput).Single();
-        Assert.That((rejected.Outcome, rejected.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.BadRequest)));
+        Assert.That((rejected.State, rejected.Reason), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.BadRequest)));
         Assert.That(rejected.Error!.Message, Is.EqualTo(result.Error));
         Assert.That(host.Records("Probe"), Is.Empty);
         var thrown = Assert.Throws<InvalidEventPayload>(() => SegmentEvent.Parse(bytes))!;
@@ -260,7 +262,7 @@ public sealed class BadInputTests
         Assert.That(host.Functions.GetStatus("Probe").Pending, Is.Zero);
         Assert.That(store.TerminalEvents("Probe"), Is.EqualTo(routed), "every accepted event ends in a final record at the destination it was routed to");
         Assert.That(store.TerminalRecordsPerEvent, Is.All.EqualTo(1), "exactly one final record per event");
-        var notDelivered = store.Recent("Probe", int.MaxValue).Where(r => r.Outcome != DeliveryOutcome.Delivered).Select(r => $"{r.MessageId}: {r.Outcome} {r.Error}").ToArray();
+        var notDelivered = store.Recent("Probe", int.MaxValue).Where(r => r.State != DeliveryState.Delivered).Select(r => $"{r.MessageId}: {r.State} {r.Error}").ToArray();
         Assert.That(notDelivered, Is.Empty, "the probe takes every valid event");
 
         // The host still serves.
@@ -268,7 +270,7 @@ public sealed class BadInputTests
         Assert.That((after.Status, after.Routed), Is.EqualTo((SendStatus.Accepted, 1)));
         await store.WhenTerminal("Probe", routed + 1);
         var last = store.Recent("Probe", 1).Single();
-        Assert.That((last.MessageId, last.Outcome), Is.EqualTo(("m-424242", DeliveryOutcome.Delivered)));
+        Assert.That((last.MessageId, last.State), Is.EqualTo(("m-424242", DeliveryState.Delivered)));
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Http.Resilience;
+using Segment.Functions.Delivery;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Reliability;
@@ -47,7 +48,7 @@ public sealed class DownstreamFaultTests
 
         var record = await SendOneAsync(host);
 
-        Assert.That((record.Outcome, record.Reason, record.Error!.Message), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Retry, $"HTTP Status {status}")));
+        Assert.That((record.State, record.Reason, record.Error!.Message), Is.EqualTo((DeliveryState.Retrying, OutcomeReason.Retry, $"HTTP Status {status}")));
         Assert.That(record.HttpTraces.Single().StatusCode, Is.EqualTo(status));
     }
 
@@ -58,7 +59,7 @@ public sealed class DownstreamFaultTests
 
         var record = await SendOneAsync(host);
 
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected)));
     }
 
     [Test]
@@ -68,7 +69,7 @@ public sealed class DownstreamFaultTests
         var before = _api.Hits("/throttle");
 
         var record = await SendOneAsync(host);
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Retry)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Retrying, OutcomeReason.Retry)));
 
         host.Time.Advance(TimeSpan.FromSeconds(119));
         await host.SettleAsync();
@@ -91,7 +92,7 @@ public sealed class DownstreamFaultTests
         await host.SettleAsync();
 
         var record = host.Records("Api").Single();
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Timeout)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Retrying, OutcomeReason.Timeout)));
         Assert.That(host.Functions.GetStatus("Api").InFlight, Is.Zero, "the worker was freed");
     }
 
@@ -106,7 +107,7 @@ public sealed class DownstreamFaultTests
 
         var record = await SendOneAsync(host);
 
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Retry)));
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Retrying, OutcomeReason.Retry)));
         Assert.That(record.Error!.Message, Does.Contain("ConnectionError"));
         Assert.That(record.HttpTraces.Single().Error, Is.Not.Null.And.Not.Empty);
     }
@@ -119,7 +120,7 @@ public sealed class DownstreamFaultTests
 
         var record = await SendOneAsync(host);
 
-        Assert.That((record.Outcome, record.Reason), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Retry)), record.Error?.Message);
+        Assert.That((record.State, record.Reason), Is.EqualTo((DeliveryState.Retrying, OutcomeReason.Retry)), record.Error?.Message);
     }
 
     [Test]
@@ -136,7 +137,7 @@ public sealed class DownstreamFaultTests
 
         var final = host.Records("Api").Where(r => r.IsTerminal).ToArray();
         Assert.That(final, Has.Length.EqualTo(4));
-        Assert.That(final.Select(r => r.Outcome), Is.All.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(final.Select(r => r.State), Is.All.EqualTo(DeliveryState.Delivered));
         Assert.That(final.Sum(r => r.Attempts), Is.GreaterThan(4), "some needed a retry");
     }
 

@@ -13,7 +13,8 @@ namespace Segment.Functions.Tests.Reliability;
 /// <summary>
 /// A real HTTP server on loopback whose paths misbehave on purpose: /ok, /status/{code},
 /// /throttle (429, Retry-After: 120), /hang (never answers), /reset (drops the connection mid-response),
-/// /truncated (promises more body than it sends), /flap (500, then 200, alternating).
+/// /truncated (promises more body than it sends), /flap (500, then 200, alternating),
+/// /hooks/{code}/{anything} (answers that status and echoes the request's path and query).
 /// </summary>
 internal sealed class FaultyApi : IAsyncDisposable
 {
@@ -29,6 +30,9 @@ internal sealed class FaultyApi : IAsyncDisposable
     public TaskCompletionSource Hung { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Hits(string path) => _hits.GetValueOrDefault(path);
+
+    /// <summary>Every path requested so far.</summary>
+    public ICollection<string> Paths => _hits.Keys;
 
     public static async Task<FaultyApi> StartAsync()
     {
@@ -69,6 +73,11 @@ internal sealed class FaultyApi : IAsyncDisposable
             await context.Response.Body.FlushAsync();
             context.Features.Get<IHttpResponseBodyFeature>()?.Stream.Flush();
             context.Abort();
+        });
+        app.MapPost("/hooks/{code:int}/{**rest}", async (int code, HttpContext context) =>
+        {
+            context.Response.StatusCode = code;
+            await context.Response.WriteAsync($"{{\"echo\":\"{context.Request.Path}{context.Request.QueryString}\"}}");
         });
         app.MapPost("/flap", () => Interlocked.Increment(ref api._flaps) % 2 == 1 ? Results.StatusCode(500) : Results.Ok());
         await app.StartAsync();

@@ -1,4 +1,6 @@
 using System.Text;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Reliability;

@@ -3,6 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Testing;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Reliability;
@@ -116,7 +119,7 @@ public sealed class MisbehavingFunctionTests
 
         var records = host.Records("Thrower");
         Assert.That(records, Has.Length.EqualTo(3));
-        Assert.That(records.Select(r => (r.Outcome, r.Reason, r.Attempts)), Is.All.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError, 1)));
+        Assert.That(records.Select(r => (r.State, r.Reason, r.Attempts)), Is.All.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError, 1)));
         Assert.That(records.Select(r => r.Error), Is.All.EqualTo(new ErrorInfo("System.Collections.Generic.KeyNotFoundException", "customer 42 is not in the CRM")));
         Assert.That(thrower.Singles, Has.Count.EqualTo(3), "an unknown error is not retried");
         Assert.That(store.Counts("Thrower").Discarded[OutcomeReason.UnknownError], Is.EqualTo(3));
@@ -162,9 +165,9 @@ public sealed class MisbehavingFunctionTests
 
         await host.SettleAsync();
         var records = host.Records("Blocker");
-        Assert.That(records.Select(r => (r.MessageId, r.Outcome, r.Attempts)), Is.EquivalentTo(new[]
+        Assert.That(records.Select(r => (r.MessageId, r.State, r.Attempts)), Is.EquivalentTo(new[]
         {
-            ("m-0", DeliveryOutcome.Delivered, 1), ("m-1", DeliveryOutcome.Delivered, 1), ("m-2", DeliveryOutcome.Delivered, 1),
+            ("m-0", DeliveryState.Delivered, 1), ("m-1", DeliveryState.Delivered, 1), ("m-2", DeliveryState.Delivered, 1),
         }));
         Assert.That(healthy.Singles, Has.Count.EqualTo(3));
     }
@@ -209,15 +212,15 @@ public sealed class MisbehavingFunctionTests
         Assert.That(firstToken.IsCancellationRequested, Is.True, "the handler was told, and ignored it");
         Assert.That(never.Task.IsCompleted, Is.False, "the handler is still running, abandoned");
         var first = host.Records("Hanger").First(r => r.MessageId == "m-0");
-        Assert.That((first.Outcome, first.Reason, first.Attempts), Is.EqualTo((DeliveryOutcome.Retry, OutcomeReason.Timeout, 1)));
+        Assert.That((first.State, first.Reason, first.Attempts), Is.EqualTo((DeliveryState.Retrying, OutcomeReason.Timeout, 1)));
         Assert.That(first.Error!.Message, Does.Contain("within the invocation timeout of 5 s"));
         var next = host.Records("Hanger").Single(r => r.MessageId == "m-1");
-        Assert.That((next.Outcome, next.Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 1)), "the slot was freed for the next event");
+        Assert.That((next.State, next.Attempts), Is.EqualTo((DeliveryState.Delivered, 1)), "the slot was freed for the next event");
 
         await host.RunToCompletionAsync(TimeSpan.FromSeconds(1));
 
-        var last = host.Store.Recent("Hanger").First(r => r.MessageId == "m-0");
-        Assert.That((last.Outcome, last.Attempts), Is.EqualTo((DeliveryOutcome.Delivered, 2)), "the retry ran and delivered");
+        var last = host.Store.Recent("Hanger", 100).First(r => r.MessageId == "m-0");
+        Assert.That((last.State, last.Attempts), Is.EqualTo((DeliveryState.Delivered, 2)), "the retry ran and delivered");
         Assert.That(store.Counts("Hanger").Delivered, Is.EqualTo(2));
         Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(2));
         Assert.That(healthy.Singles, Has.Count.EqualTo(2));
@@ -234,7 +237,7 @@ public sealed class MisbehavingFunctionTests
         await host.SettleAsync();
 
         var record = host.Records("Loud").Single();
-        Assert.That((record.Outcome, record.Reason, record.Error!.Message), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, "too loud")));
+        Assert.That((record.State, record.Reason, record.Error!.Message), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected, "too loud")));
         const string mark = "… [logs truncated: ";
         var at = record.Logs.IndexOf(mark, StringComparison.Ordinal);
         Assert.That(at, Is.GreaterThanOrEqualTo(0), "a visible mark says the logs were cut");
@@ -247,7 +250,7 @@ public sealed class MisbehavingFunctionTests
         Assert.That(dropped, Is.GreaterThan(LoudFunction.Bytes - maxLogBytes - 1), "the mark counts what was dropped");
         Assert.That(kept, Does.Contain(LoudFunction.Line[..50]), "what is kept is the function's own log text");
         Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(1));
-        Assert.That(store.Recent(Healthy).Single().Logs, Is.Empty);
+        Assert.That(store.Recent(Healthy, 100).Single().Logs, Is.Empty);
     }
 
     [Test]
@@ -265,7 +268,7 @@ public sealed class MisbehavingFunctionTests
         await host.SettleAsync();
 
         var record = host.Records("Storm").Single();
-        Assert.That((record.Outcome, record.Reason, record.Attempts), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, 1)));
+        Assert.That((record.State, record.Reason, record.Attempts), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected, 1)));
         Assert.That(record.Error!.Message, Is.EqualTo("1000 of 1000 requests were refused"));
         Assert.That(refused.CallCount, Is.EqualTo(HttpStormFunction.Requests), "every request went out, once");
         Assert.That(record.HttpTraces, Has.Count.EqualTo(25), "capped at InvocationOptions.MaxHttpTraces");
@@ -300,7 +303,7 @@ public sealed class MisbehavingFunctionTests
         Assert.That(batcher.BatchSizes, Is.EqualTo(new[] { 3 }));
         var records = host.Records("Batcher");
         Assert.That(records, Has.Length.EqualTo(3));
-        Assert.That(records.Select(r => (r.Outcome, r.Reason, r.Attempts)), Is.All.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.UnknownError, 1)));
+        Assert.That(records.Select(r => (r.State, r.Reason, r.Attempts)), Is.All.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError, 1)));
         Assert.That(records.Select(r => r.Error!.Message), Is.All.Contains($"returned {statuses} statuses for 3 events"));
         Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(3));
     }

@@ -1,5 +1,10 @@
+using Segment.Functions.Hosting;
+using Segment.Functions.Retries;
+using Segment.Functions.Retries.Internal;
 using Segment.Functions.Tests.Hosting;
 
+using Segment.Functions;
+using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Retries;
 
 public sealed class HostRetryTests
@@ -18,7 +23,7 @@ public sealed class HostRetryTests
         await host.RunToCompletionAsync(TimeSpan.FromSeconds(1));
 
         var records = host.Records("Webhook");
-        Assert.That(records.Select(r => r.Outcome), Is.EqualTo(new[] { DeliveryOutcome.Retry, DeliveryOutcome.Retry, DeliveryOutcome.Delivered }));
+        Assert.That(records.Select(r => r.State), Is.EqualTo(new[] { DeliveryState.Retrying, DeliveryState.Retrying, DeliveryState.Delivered }));
         Assert.That(records.Select(r => r.Attempts), Is.EqualTo(new[] { 1, 2, 3 }));
         Assert.That(records.Select(r => r.FirstAttemptAt).Distinct().Single(), Is.EqualTo(sentAt));
         Assert.That(records[^1].LastAttemptAt, Is.GreaterThan(sentAt));
@@ -56,13 +61,38 @@ public sealed class HostRetryTests
 
         var records = host.Records("Webhook");
         var last = records[^1];
-        Assert.That((last.Outcome, last.Reason), Is.EqualTo((DeliveryOutcome.Expired, OutcomeReason.Retry)));
-        Assert.That(records.Take(records.Length - 1).Select(r => r.Outcome), Is.All.EqualTo(DeliveryOutcome.Retry));
+        Assert.That((last.State, last.Reason), Is.EqualTo((DeliveryState.Expired, OutcomeReason.Retry)));
+        Assert.That(records.Take(records.Length - 1).Select(r => r.State), Is.All.EqualTo(DeliveryState.Retrying));
         Assert.That(last.Attempts, Is.EqualTo(probe.Singles.Count).And.GreaterThan(10));
-        Assert.That(last.LastAttemptAt - last.FirstAttemptAt, Is.LessThanOrEqualTo(TimeSpan.FromHours(4)).And.GreaterThan(TimeSpan.FromHours(3)));
+        // The last attempt is due when the window closes; the clock moves in 10 min steps here.
+        Assert.That(last.LastAttemptAt - last.FirstAttemptAt, Is.GreaterThanOrEqualTo(TimeSpan.FromHours(4)).And.LessThan(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(10)));
         Assert.That(last.Error!.Message, Is.EqualTo("always down"));
         var counts = host.Store.Counts("Webhook");
         Assert.That((counts.Expired, counts.Retrying, counts.Delivered), Is.EqualTo((1, 0, 0)));
+    }
+
+    [Test]
+    public async Task KeepsFailing_LastAttemptIsWhenTheWindowCloses_AndNoneAfter()
+    {
+        var probe = new Probe { Handle = static (_, _, _) => throw new RetryError("always down") };
+        await using var host = await CreateSut(probe);
+        var first = host.Time.GetUtcNow();
+
+        await host.Functions.SendAsync(TestEvents.Track(1));
+        await host.RunToCompletionAsync(TimeSpan.FromSeconds(1), maxSteps: 20_000); // 4 h in 1 s steps
+
+        var records = host.Records("Webhook");
+        var last = records[^1];
+        Assert.That(last.State, Is.EqualTo(DeliveryState.Expired));
+        Assert.That(last.FirstAttemptAt, Is.EqualTo(first));
+        Assert.That(last.LastAttemptAt, Is.EqualTo(first + TimeSpan.FromHours(4)), "not given up before the 4 h window has passed");
+        Assert.That(records[^2].LastAttemptAt, Is.LessThan(first + TimeSpan.FromHours(4)));
+
+        var attempts = probe.Singles.Count;
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await host.SettleAsync();
+        Assert.That(probe.Singles, Has.Count.EqualTo(attempts), "no attempt after the window");
+        Assert.That(host.Store.Counts("Webhook").Expired, Is.EqualTo(1));
     }
 
     [Test]
@@ -100,7 +130,7 @@ public sealed class HostRetryTests
         await host.RunToCompletionAsync(TimeSpan.FromSeconds(1));
 
         var records = host.Records("Webhook");
-        Assert.That(records.Select(r => (r.Outcome, r.Reason)), Is.EqualTo(new[] { (DeliveryOutcome.Retry, OutcomeReason.Timeout), (DeliveryOutcome.Delivered, OutcomeReason.None) }));
+        Assert.That(records.Select(r => (r.State, r.Reason)), Is.EqualTo(new[] { (DeliveryState.Retrying, OutcomeReason.Timeout), (DeliveryState.Delivered, OutcomeReason.None) }));
         Assert.That(records[0].Error!.Message, Does.Contain("5 s"));
     }
 
@@ -114,7 +144,7 @@ public sealed class HostRetryTests
         await host.SettleAsync();
 
         var record = host.Records("Webhook").Single();
-        Assert.That((record.Outcome, record.Reason, record.Attempts), Is.EqualTo((DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, 1)));
+        Assert.That((record.State, record.Reason, record.Attempts), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.MessageRejected, 1)));
         Assert.That(host.Functions.GetStatus("Webhook").Pending, Is.Zero);
     }
 }

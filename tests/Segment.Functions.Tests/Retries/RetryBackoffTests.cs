@@ -1,19 +1,11 @@
+using Segment.Functions.Retries;
+using Segment.Functions.Retries.Internal;
+
 namespace Segment.Functions.Tests.Retries;
 
 public sealed class RetryBackoffTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    [Test]
-    public void Defaults_AreDocumentedValues()
-    {
-        var options = new RetryOptions();
-
-        Assert.That(options.InitialDelay, Is.EqualTo(TimeSpan.FromSeconds(1)));
-        Assert.That(options.Multiplier, Is.EqualTo(2.0));
-        Assert.That(options.MaxDelay, Is.EqualTo(TimeSpan.FromMinutes(10)));
-        Assert.That(options.RetryWindow, Is.EqualTo(TimeSpan.FromHours(4)));
-    }
 
     [Test]
     public void UpperBound_GrowsExponentiallyUpToTheCap()
@@ -47,22 +39,32 @@ public sealed class RetryBackoffTests
     }
 
     [Test]
-    public void NextAttempt_PastTheRetryWindow_IsNullSoTheEventExpires()
+    public void NextAttempt_AWaitEndingPastTheWindow_IsCutToTheWindowsEnd()
     {
         var sut = new RetryBackoff(new RetryOptions(), () => 1.0);
         var now = Start + TimeSpan.FromHours(4) - TimeSpan.FromMinutes(5);
 
-        Assert.That(sut.NextAttempt(20, Start, now), Is.Null, "a 10 min wait would end after the 4 h window");
-        Assert.That(sut.NextAttempt(2, Start, now), Is.EqualTo(now + TimeSpan.FromSeconds(2)));
+        Assert.That(sut.NextAttempt(20, Start, now), Is.EqualTo(Start + TimeSpan.FromHours(4)), "a 10 min wait: the last attempt is when the 4 h window closes");
+        Assert.That(sut.NextAttempt(2, Start, now), Is.EqualTo(now + TimeSpan.FromSeconds(2)), "a wait inside the window is left as drawn");
+    }
+
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(3600)]
+    public void NextAttempt_OnceTheWindowHasPassed_IsNullSoTheEventExpires(int secondsPast)
+    {
+        var sut = new RetryBackoff(new RetryOptions(), () => 0.0);
+
+        Assert.That(sut.NextAttempt(30, Start, Start + TimeSpan.FromHours(4) + TimeSpan.FromSeconds(secondsPast)), Is.Null);
     }
 
     [Test]
-    public void Validate_MaxDelayBelowInitialDelay_NamesTheOption()
+    public void NextAttempt_RetryAfterReachingPastTheWindow_IsNull()
     {
-        var options = new RetryOptions { InitialDelay = TimeSpan.FromSeconds(5), MaxDelay = TimeSpan.FromSeconds(1) };
+        var sut = new RetryBackoff(new RetryOptions(), () => 0.0);
+        var now = Start + TimeSpan.FromHours(3);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
-
-        Assert.That(error!.Message, Does.Contain("RetryOptions.MaxDelay"));
+        Assert.That(sut.NextAttempt(5, Start, now, retryAfter: TimeSpan.FromHours(1)), Is.EqualTo(now + TimeSpan.FromHours(1)), "ending with the window is still inside it");
+        Assert.That(sut.NextAttempt(5, Start, now, retryAfter: TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)), Is.Null, "no attempt inside the window can honour it");
     }
 }

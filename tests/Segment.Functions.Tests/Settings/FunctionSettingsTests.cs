@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Segment.Functions.Settings.Internal;
 
 namespace Segment.Functions.Tests.Settings;
 
@@ -98,81 +99,48 @@ public sealed class FunctionSettingsTests
         Assert.That(settings.Names, Is.EquivalentTo(new[] { "region", "enabled", "events" }));
     }
 
-    [Test]
-    public void GetString_HoldsList_ThrowsInvalidSettingsWithoutTheValue()
+    // A typed getter asked for a value of another type: (settings, the getter, what the message names, the value it must not show).
+    public static IEnumerable<TestCaseData> ValuesOfAnotherType()
     {
-        var settings = new FunctionSettings().Set("apiKey", [SecretValue], encrypted: true);
+        yield return new TestCaseData(
+                new FunctionSettings().Set("apiKey", [SecretValue], encrypted: true), (Action<FunctionSettings>)(s => s.GetString("apiKey")),
+                new[] { "\"apiKey\"", "String", "an array" }, SecretValue)
+            .SetArgDisplayNames("GetString of a list");
+        yield return new TestCaseData(
+                FunctionSettings.FromJson("""{"pin":987654321}""", ["pin"]), (Action<FunctionSettings>)(s => s.GetString("pin")),
+                new[] { "\"pin\"", "a number" }, "987654321")
+            .SetArgDisplayNames("GetString of a number");
+        yield return new TestCaseData(
+                new FunctionSettings().Set("enabled", SecretValue), (Action<FunctionSettings>)(s => s.GetBoolean("enabled")),
+                new[] { "\"enabled\"", "Boolean", "a string" }, SecretValue)
+            .SetArgDisplayNames("GetBoolean of a string");
+        yield return new TestCaseData(
+                new FunctionSettings().Set("events", SecretValue), (Action<FunctionSettings>)(s => s.GetStringList("events")),
+                new[] { "\"events\"", "Array" }, SecretValue)
+            .SetArgDisplayNames("GetStringList of a string");
+        yield return new TestCaseData(
+                FunctionSettings.FromJson("""{"events":[1,2]}"""), (Action<FunctionSettings>)(s => s.GetStringList("events")),
+                new[] { "\"events\"" }, "[1,2]")
+            .SetArgDisplayNames("GetStringList of numbers");
+        yield return new TestCaseData(
+                new FunctionSettings().Set("headers", [SecretValue]), (Action<FunctionSettings>)(s => s.GetStringMap("headers")),
+                new[] { "\"headers\"", "Map" }, SecretValue)
+            .SetArgDisplayNames("GetStringMap of a list");
+    }
 
-        var error = Assert.Throws<InvalidSettings>(() => settings.GetString("apiKey"));
+    [TestCaseSource(nameof(ValuesOfAnotherType))]
+    public void Getter_ValueOfAnotherType_ThrowsInvalidSettingsWithoutTheValue(FunctionSettings settings, Action<FunctionSettings> get, string[] named, string hidden)
+    {
+        var error = Assert.Throws<InvalidSettings>(() => get(settings));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error.Message, Does.Contain("\"apiKey\"").And.Contain("String").And.Contain("an array"));
-            Assert.That(error.Message, Does.Not.Contain(SecretValue));
-        }
-    }
+            foreach (var name in named)
+            {
+                Assert.That(error.Message, Does.Contain(name));
+            }
 
-    [Test]
-    public void GetString_HoldsNumber_ThrowsInvalidSettingsWithoutTheValue()
-    {
-        var settings = FunctionSettings.FromJson("""{"pin":987654321}""", ["pin"]);
-
-        var error = Assert.Throws<InvalidSettings>(() => settings.GetString("pin"));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(error.Message, Does.Contain("\"pin\"").And.Contain("a number"));
-            Assert.That(error.Message, Does.Not.Contain("987654321"));
-        }
-    }
-
-    [Test]
-    public void GetBoolean_HoldsString_ThrowsInvalidSettingsWithoutTheValue()
-    {
-        var settings = new FunctionSettings().Set("enabled", SecretValue);
-
-        var error = Assert.Throws<InvalidSettings>(() => settings.GetBoolean("enabled"));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(error.Message, Does.Contain("\"enabled\"").And.Contain("Boolean").And.Contain("a string"));
-            Assert.That(error.Message, Does.Not.Contain(SecretValue));
-        }
-    }
-
-    [Test]
-    public void GetStringList_HoldsString_ThrowsInvalidSettingsWithoutTheValue()
-    {
-        var settings = new FunctionSettings().Set("events", SecretValue);
-
-        var error = Assert.Throws<InvalidSettings>(() => settings.GetStringList("events"));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(error.Message, Does.Contain("\"events\"").And.Contain("Array"));
-            Assert.That(error.Message, Does.Not.Contain(SecretValue));
-        }
-    }
-
-    [Test]
-    public void GetStringList_HoldsArrayOfNumbers_ThrowsInvalidSettings()
-    {
-        var settings = FunctionSettings.FromJson("""{"events":[1,2]}""");
-
-        Assert.Throws<InvalidSettings>(() => settings.GetStringList("events"));
-    }
-
-    [Test]
-    public void GetStringMap_HoldsList_ThrowsInvalidSettingsWithoutTheValue()
-    {
-        var settings = new FunctionSettings().Set("headers", [SecretValue]);
-
-        var error = Assert.Throws<InvalidSettings>(() => settings.GetStringMap("headers"));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(error.Message, Does.Contain("\"headers\"").And.Contain("Map"));
-            Assert.That(error.Message, Does.Not.Contain(SecretValue));
+            Assert.That(error.Message, Does.Not.Contain(hidden));
         }
     }
 

@@ -3,6 +3,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Telemetry;
@@ -59,7 +61,8 @@ public sealed class TelemetryTests
     [Test]
     public async Task Metrics_PendingAtShutdownIsReported()
     {
-        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe.Handle = static (_, _, _) => throw new RetryError("down")));
+        // A retry due after the shutdown timeout (30 s): the stop does not wait for it.
+        await using var host = await TestHost.StartAsync(null, b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe.Handle = static (_, _, _) => throw new RetryError("down") { RetryAfter = TimeSpan.FromMinutes(5) }));
         using var pending = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), "Segment.Functions", "segment.functions.events.pending_at_shutdown");
 
         await host.Functions.SendAsync(TestEvents.Track(0));
@@ -68,6 +71,7 @@ public sealed class TelemetryTests
 
         Assert.That(left, Is.EqualTo(1));
         Assert.That(pending.GetMeasurementSnapshot().Single().Value, Is.EqualTo(1));
+        Assert.That(pending.GetMeasurementSnapshot().Single().Tags["kind"], Is.EqualTo("waiting_for_retry"));
     }
 
     [Test]

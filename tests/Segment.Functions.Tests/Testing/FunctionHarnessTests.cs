@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Segment.Functions.Hosting;
+using Segment.Functions.Testing;
 
 namespace Segment.Functions.Tests.Testing;
 
@@ -26,7 +28,7 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered));
         Assert.That(run.Reason, Is.EqualTo(OutcomeReason.None));
         Assert.That(run.Requests, Has.Count.EqualTo(1));
         Assert.That(run.Requests[0].StatusCode, Is.EqualTo(200));
@@ -43,7 +45,7 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Reason, Is.EqualTo(OutcomeReason.Retry));
         Assert.That(run.Error!.Message, Is.EqualTo($"HTTP Status {(int)status}"));
     }
@@ -56,7 +58,7 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Error!.Type, Is.EqualTo("RetryError"));
         Assert.That(run.Error.Message, Is.EqualTo("Connection refused"));
         Assert.That(run.Requests[0].StatusCode, Is.Null);
@@ -85,17 +87,17 @@ public sealed class FunctionHarnessTests
         var second = await harness.RunAsync(SampleEvents.Track());
         var third = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(new[] { first.Outcome, second.Outcome, third.Outcome }, Is.EqualTo(new[] { DeliveryOutcome.Retry, DeliveryOutcome.Delivered, DeliveryOutcome.Delivered }));
+        Assert.That(new[] { first.Outcome, second.Outcome, third.Outcome }, Is.EqualTo(new[] { OutcomeKind.Retry, OutcomeKind.Delivered, OutcomeKind.Delivered }));
         Assert.That(route.CallCount, Is.EqualTo(3));
     }
 
-    [TestCase("EventNotSupported", DeliveryOutcome.Discarded, OutcomeReason.UnsupportedEventType, "Unsupported Event Type")]
-    [TestCase("InvalidEventPayload", DeliveryOutcome.Discarded, OutcomeReason.BadRequest, "Bad Request")]
-    [TestCase("ValidationError", DeliveryOutcome.Discarded, OutcomeReason.MessageRejected, "Message Rejected")]
-    [TestCase("InvalidSettings", DeliveryOutcome.Discarded, OutcomeReason.InvalidSettings, "Invalid Settings")]
-    [TestCase("RetryError", DeliveryOutcome.Retry, OutcomeReason.Retry, "Retry")]
-    [TestCase("Other", DeliveryOutcome.Discarded, OutcomeReason.UnknownError, "Unknown Error")]
-    public async Task RunAsync_HandlerThrows_MapsToOutcome(string what, DeliveryOutcome outcome, OutcomeReason reason, string display)
+    [TestCase("EventNotSupported", OutcomeKind.Discarded, OutcomeReason.UnsupportedEventType, "Unsupported Event Type")]
+    [TestCase("InvalidEventPayload", OutcomeKind.Discarded, OutcomeReason.BadRequest, "Bad Request")]
+    [TestCase("ValidationError", OutcomeKind.Discarded, OutcomeReason.MessageRejected, "Message Rejected")]
+    [TestCase("InvalidSettings", OutcomeKind.Discarded, OutcomeReason.InvalidSettings, "Invalid Settings")]
+    [TestCase("RetryError", OutcomeKind.Retry, OutcomeReason.Retry, "Retry")]
+    [TestCase("Other", OutcomeKind.Discarded, OutcomeReason.UnknownError, "Unknown Error")]
+    public async Task RunAsync_HandlerThrows_MapsToOutcome(string what, OutcomeKind outcome, OutcomeReason reason, string display)
     {
         using var harness = CreateSut();
 
@@ -130,7 +132,7 @@ public sealed class FunctionHarnessTests
             Assert.That(run.Error!.Message, Is.EqualTo($"{@event.Type} is not supported"));
         }
 
-        Assert.That(harness.Function.SupportsBatching, Is.False);
+        Assert.That(harness.SupportsBatching, Is.False);
     }
 
     [Test]
@@ -146,9 +148,9 @@ public sealed class FunctionHarnessTests
         var delete = await harness.RunAsync(SampleEvents.Delete());
 
         Assert.That(track.Requests, Has.Count.EqualTo(1), "OnTrack posts");
-        Assert.That(identify.Outcome, Is.EqualTo(DeliveryOutcome.Delivered), "OnIdentify returns");
+        Assert.That(identify.Outcome, Is.EqualTo(OutcomeKind.Delivered), "OnIdentify returns");
         Assert.That(harness.Function.LastToken, Is.EqualTo("token-1"), "OnGroup reads the cache");
-        Assert.That(groupRun.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(groupRun.Outcome, Is.EqualTo(OutcomeKind.Delivered));
         Assert.That(alias.Reason, Is.EqualTo(OutcomeReason.UnsupportedEventType), "OnAlias is not overridden");
         Assert.That(delete.Reason, Is.EqualTo(OutcomeReason.UnsupportedEventType), "OnDelete is not overridden");
     }
@@ -164,7 +166,7 @@ public sealed class FunctionHarnessTests
         harness.Time.Advance(TimeSpan.FromSeconds(0.2));
         var run = await running;
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Reason, Is.EqualTo(OutcomeReason.Timeout));
     }
 
@@ -227,16 +229,16 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunBatchAsync(events);
 
-        Assert.That(run.Statuses.Select(s => s.Outcome), Is.EqualTo(new[]
+        Assert.That(run.Outcomes.Select(s => s.Kind), Is.EqualTo(new[]
         {
-            DeliveryOutcome.Delivered, DeliveryOutcome.Discarded, DeliveryOutcome.Delivered, DeliveryOutcome.Retry,
-            DeliveryOutcome.Retry, DeliveryOutcome.Retry, DeliveryOutcome.Delivered,
+            OutcomeKind.Delivered, OutcomeKind.Discarded, OutcomeKind.Delivered, OutcomeKind.Retry,
+            OutcomeKind.Retry, OutcomeKind.Retry, OutcomeKind.Delivered,
         }));
-        Assert.That(run.Statuses[1].Reason, Is.EqualTo(OutcomeReason.MessageRejected));
-        Assert.That(run.Statuses[1].Status, Is.EqualTo(400));
-        Assert.That(run.Statuses[3].Error!.Message, Is.EqualTo("status 500 for ***"));
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry), "a batch shows its worst outcome");
-        Assert.That(harness.Function.SupportsBatching, Is.True);
+        Assert.That(run.Outcomes[1].Reason, Is.EqualTo(OutcomeReason.MessageRejected));
+        Assert.That(run.Outcomes[1].Status, Is.EqualTo(400));
+        Assert.That(run.Outcomes[3].Error!.Message, Is.EqualTo("status 500 for ***"));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry), "a batch shows its worst outcome");
+        Assert.That(harness.SupportsBatching, Is.True);
 
         static TrackEvent Track(int status) => new() { Event = "Order", UserId = "u", Properties = new JsonObject { ["status"] = status } };
     }
@@ -248,7 +250,7 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunBatchAsync([SampleEvents.Identify(), new TrackEvent { Event = "throw-retry", UserId = "u" }]);
 
-        Assert.That(run.Statuses.Select(s => s.Reason), Is.EqualTo(new[] { OutcomeReason.Retry, OutcomeReason.Retry }));
+        Assert.That(run.Outcomes.Select(s => s.Reason), Is.EqualTo(new[] { OutcomeReason.Retry, OutcomeReason.Retry }));
     }
 
     [Test]
@@ -264,9 +266,9 @@ public sealed class FunctionHarnessTests
             ]
             """);
 
-        Assert.That(run.Statuses.Select(s => s.Outcome), Is.EqualTo(new[] { DeliveryOutcome.Delivered, DeliveryOutcome.Discarded, DeliveryOutcome.Retry }));
-        Assert.That(run.Statuses[1].Reason, Is.EqualTo(OutcomeReason.BadRequest));
-        Assert.That(run.Statuses[1].Error!.Message, Does.Contain("[1]").And.Contain("\"event\""));
+        Assert.That(run.Outcomes.Select(s => s.Kind), Is.EqualTo(new[] { OutcomeKind.Delivered, OutcomeKind.Discarded, OutcomeKind.Retry }));
+        Assert.That(run.Outcomes[1].Reason, Is.EqualTo(OutcomeReason.BadRequest));
+        Assert.That(run.Outcomes[1].Error!.Message, Does.Contain("[1]").And.Contain("\"event\""));
     }
 
     [Test]
@@ -282,14 +284,12 @@ public sealed class FunctionHarnessTests
     }
 
     [Test]
-    public async Task RunAsync_RequiredSettingMissing_IsInvalidSettingsNamingTheField()
+    public void Constructor_RequiredSettingMissing_ThrowsInvalidSettingsNamingTheField_AsTheHostRefusesToStart()
     {
-        using var harness = new FunctionHarness<ScriptedFunction, WebhookSettings>(new WebhookSettings { ApiKey = Secret, Endpoint = "" });
+        var error = Assert.Throws<InvalidSettings>(() => new FunctionHarness<ScriptedFunction, WebhookSettings>(new WebhookSettings { ApiKey = Secret, Endpoint = "" }));
 
-        var run = await harness.RunAsync(SampleEvents.Track());
-
-        Assert.That(run.Reason, Is.EqualTo(OutcomeReason.InvalidSettings));
-        Assert.That(run.Error!.Message, Does.Contain("\"endpoint\""));
+        Assert.That(error!.Message, Does.Contain("\"endpoint\""));
+        Assert.That(error.Message, Does.Not.Contain(Secret));
     }
 
     [Test]
@@ -315,7 +315,7 @@ public sealed class FunctionHarnessTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered));
         Assert.That(run.Logs, Does.Contain("key is ***"));
         Assert.That(run.Logs, Does.Not.Contain(Secret));
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using MyDestination;
 using NUnit.Framework;
 using Segment.Functions;
 using Segment.Functions.Testing;
@@ -21,7 +20,7 @@ public class MyDestinationFunctionTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Delivered));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Delivered));
         Assert.That(run.Requests.Single().RequestBody, Does.Contain("event_name"));
     }
 
@@ -33,7 +32,7 @@ public class MyDestinationFunctionTests
 
         var run = await harness.RunAsync(SampleEvents.Track());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Retry));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Retry));
         Assert.That(run.Error!.Message, Is.EqualTo("HTTP Status 503"));
     }
 
@@ -44,7 +43,7 @@ public class MyDestinationFunctionTests
 
         var run = await harness.RunAsync(SampleEvents.Identify());
 
-        Assert.That(run.Outcome, Is.EqualTo(DeliveryOutcome.Discarded));
+        Assert.That(run.Outcome, Is.EqualTo(OutcomeKind.Discarded));
         Assert.That(run.Reason, Is.EqualTo(OutcomeReason.UnsupportedEventType));
     }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -20,25 +19,8 @@ public sealed class MyDestinationFunction : DestinationFunction<MyDestinationSet
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(settings.ApiKey + ":")));
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await Http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            // Retry on connection errors.
-            throw new RetryError(e.Message);
-        }
-
-        using (response)
-        {
-            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                // Retry on 5xx and 429 (rate limits).
-                throw new RetryError($"HTTP Status {(int)response.StatusCode}");
-            }
-        }
+        // Retry on connection errors, 408, 429 (rate limits) and 5xx, after the Retry-After if the API sent one.
+        using var response = await RetryError.ThrowIfRetryableAsync(Http.SendAsync(request, cancellationToken));
     }
 
     public override Task OnIdentify(IdentifyEvent @event, MyDestinationSettings settings, CancellationToken cancellationToken) =>

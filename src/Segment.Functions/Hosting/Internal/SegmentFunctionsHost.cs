@@ -1,0 +1,335 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Segment.Functions.Delivery;
+using Segment.Functions.Events.Internal;
+using Segment.Functions.Telemetry.Internal;
+
+namespace Segment.Functions.Hosting.Internal;
+
+/// <summary>
+/// The host behind <see cref="ISegmentFunctions"/>: parses input once, routes each event to the
+/// destinations that take it, and starts and stops their pipelines (through
+/// <see cref="SegmentFunctionsHostedService"/>).
+/// </summary>
+internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
+{
+    private readonly DestinationPipeline[] _pipelines;
+    private readonly Dictionary<string, DestinationPipeline> _byName;
+    private readonly BoundDestination[] _bound;
+    private readonly SegmentFunctionsOptions _options;
+    private readonly IDeliveryStore _store;
+    private readonly SegmentFunctionsTelemetry _telemetry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private int _state; // 0 created, 1 started, 2 stopping or stopped
+    private Task<int>? _stop;
+
+    public SegmentFunctionsHost(
+        DestinationRegistry registry,
+        IOptions<SegmentFunctionsOptions> options,
+        IDeliveryStore store,
+        SegmentFunctionsTelemetry telemetry,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
+    {
+        _options = options.Value;
+        _store = store;
+        _telemetry = telemetry;
+        _time = time;
+        _logger = loggerFactory.CreateLogger("Segment.Functions.Host");
+        _bound = registry.Registrations.Select(r => r.Bind(services, _options.Invocation)).ToArray();
+        _pipelines = registry.Registrations.Select((r, i) => new DestinationPipeline(
+            r.Name, _bound[i].Invoker, r.Filter, _options, store, telemetry, time, _logger)).ToArray();
+        _byName = _pipelines.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        Destinations = _pipelines.Select(p => p.Name).ToArray();
+        telemetry.Meter.CreateObservableGauge("segment.functions.queue.depth", () => Observe(static s => s.Queued + s.InFlight), "{event}", "Events queued or being handled, by destination.");
+        telemetry.Meter.CreateObservableGauge("segment.functions.retry.backlog", () => Observe(static s => s.WaitingForRetry), "{event}", "Events waiting for their next attempt, by destination.");
+    }
+
+    public IReadOnlyList<string> Destinations { get; }
+
+    internal IEnumerable<DestinationPipeline> Pipelines => _pipelines;
+
+    public ValueTask<SendResult> SendAsync(SegmentEvent @event, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        return RouteAsync(@event, cancellationToken);
+    }
+
+    public ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default) =>
+        SendAsync(utf8Json, only: null, cancellationToken);
+
+    public ValueTask<SendResult> SendAsync(SegmentEvent @event, SendOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentNullException.ThrowIfNull(options);
+        return RouteAsync(@event, cancellationToken, options.Destinations);
+    }
+
+    public ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, SendOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return SendAsync(utf8Json, options.Destinations, cancellationToken);
+    }
+
+    public async ValueTask<SendBatchResult> SendBatchAsync(IEnumerable<SegmentEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var results = new List<SendResult>();
+        foreach (var @event in events)
+        {
+            results.Add(
+                cancellationToken.IsCancellationRequested ? Cancelled(0)
+                : @event is null ? Reject("The batch holds a null event.")
+                : await RouteAsync(@event, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new SendBatchResult(results);
+    }
+
+    public async ValueTask<SendBatchResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<EventParseResult> items;
+        try
+        {
+            items = SegmentEventParser.ParseArray(utf8JsonArray.Span, _options.Parsing);
+        }
+        catch (InvalidEventPayload e)
+        {
+            return new SendBatchResult([Reject(e.Message)]);
+        }
+
+        var results = new SendResult[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            results[i] = cancellationToken.IsCancellationRequested ? Cancelled(0)
+                : items[i].Event is { } @event ? await RouteAsync(@event, cancellationToken).ConfigureAwait(false)
+                : Reject($"Event [{i}]: {items[i].Error}");
+        }
+
+        return new SendBatchResult(results);
+    }
+
+    public DestinationStatus GetStatus(string destination) =>
+        _byName.TryGetValue(destination, out var pipeline)
+            ? pipeline.Status
+            : throw new ArgumentException($"No destination is named \"{destination}\". Registered: {string.Join(", ", Destinations)}.", nameof(destination));
+
+    public async Task WaitForIdleAsync(CancellationToken cancellationToken = default)
+    {
+        // Idle everywhere at once: an event retried on one destination may make another busy again.
+        while (true)
+        {
+            var waits = Array.ConvertAll(_pipelines, p => p.WhenIdle());
+            if (Array.TrueForAll(waits, t => t.IsCompleted))
+            {
+                return;
+            }
+
+            await Task.WhenAll(waits).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks every destination's settings, then starts the pipelines.</summary>
+    /// <exception cref="InvalidOperationException">A destination's settings are invalid; the message names destination and setting.</exception>
+    internal void Start()
+    {
+        var invalid = new List<string>();
+        for (var i = 0; i < _bound.Length; i++)
+        {
+            try
+            {
+                _bound[i].Invoker.ValidateSettings();
+            }
+            catch (InvalidSettings e)
+            {
+                invalid.Add($"Destination \"{_pipelines[i].Name}\": {e.Message}");
+            }
+        }
+
+        if (invalid.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Segment.Functions cannot start: {invalid.Count} destination(s) have invalid settings.{Environment.NewLine}{string.Join(Environment.NewLine, invalid)}");
+        }
+
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Log.Starting(_logger, _pipelines.Length, string.Join(", ", Destinations));
+        foreach (var pipeline in _pipelines)
+        {
+            pipeline.Start();
+        }
+    }
+
+    /// <summary>
+    /// Stops intake, drains every destination (queued events, forming batches, retries that fall due)
+    /// until the shutdown timeout (or the token), and reports what is left by kind.
+    /// </summary>
+    /// <returns>How many events were left pending, over all destinations.</returns>
+    /// <remarks>A second call (the hosted service and the application both stopping) gets the first call's task.</remarks>
+    internal Task<int> StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_pipelines)
+        {
+            Volatile.Write(ref _state, 2);
+            return _stop ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task<int> StopOnceAsync(CancellationToken cancellationToken)
+    {
+        Log.Stopping(_logger, _options.ShutdownTimeout);
+        // The deadline runs on the TimeProvider like every other wait; the host's own stop token can cut it short.
+        var deadlineAt = _time.GetUtcNow() + _options.ShutdownTimeout;
+        using var deadline = new CancellationTokenSource(_options.ShutdownTimeout, _time);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
+        var left = await Task.WhenAll(_pipelines.Select(p => StopOneAsync(p, deadline.Token, deadlineAt))).ConfigureAwait(false);
+        Log.Stopped(_logger);
+        return left.Sum();
+    }
+
+    // One destination failing to stop must not keep the others from stopping and reporting.
+    private async Task<int> StopOneAsync(DestinationPipeline pipeline, CancellationToken deadline, DateTimeOffset deadlineAt)
+    {
+        try
+        {
+            return await pipeline.StopAsync(deadline, deadlineAt).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.StopFailed(_logger, pipeline.Name, exception);
+            return pipeline.Status.Pending;
+        }
+    }
+
+    public void Dispose()
+    {
+        for (var i = 0; i < _pipelines.Length; i++)
+        {
+            _pipelines[i].Dispose();
+            try
+            {
+                switch (_bound[i].Function)
+                {
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                    case IAsyncDisposable asyncDisposable:
+                        asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                        break;
+                }
+            }
+            catch (Exception exception)
+            {
+                Log.DisposeFailed(_logger, _pipelines[i].Name, exception);
+            }
+        }
+    }
+
+    /// <summary>Routes an event, to only the named destinations when <paramref name="only"/> is given (a write key's subset).</summary>
+    private ValueTask<SendResult> SendAsync(ReadOnlyMemory<byte> utf8Json, IReadOnlySet<string>? only, CancellationToken cancellationToken)
+    {
+        var parsed = SegmentEventParser.ParseEvent(utf8Json.Span, _options.Parsing);
+        return parsed.Event is { } @event
+            ? RouteAsync(@event, cancellationToken, only)
+            : ValueTask.FromResult(Reject(parsed.Error!));
+    }
+
+    private async ValueTask<SendResult> RouteAsync(SegmentEvent @event, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
+    {
+        if (Volatile.Read(ref _state) == 2)
+        {
+            _telemetry.Rejected(null, "stopped");
+            return new SendResult(SendStatus.Stopped, 0, "The Segment.Functions host is stopping or stopped.");
+        }
+
+        var routed = 0;
+        List<string>? full = null;
+        foreach (var pipeline in _pipelines)
+        {
+            if (only is not null && !only.Contains(pipeline.Name))
+            {
+                continue;
+            }
+
+            bool accepts;
+            try
+            {
+                accepts = pipeline.Accepts(@event);
+            }
+            catch (Exception exception)
+            {
+                pipeline.RecordFilterFailure(@event, exception);
+                continue;
+            }
+
+            if (!accepts)
+            {
+                continue;
+            }
+
+            switch (await pipeline.EnqueueAsync(@event, cancellationToken).ConfigureAwait(false))
+            {
+                case SendStatus.Accepted:
+                    routed++;
+                    break;
+                case SendStatus.QueueFull:
+                    (full ??= []).Add(pipeline.Name);
+                    break;
+                case SendStatus.Cancelled:
+                    return Cancelled(routed);
+                default:
+                    _telemetry.Rejected(pipeline.Name, "stopped");
+                    return new SendResult(SendStatus.Stopped, routed, "The Segment.Functions host is stopping or stopped.");
+            }
+        }
+
+        return full is null
+            ? new SendResult(SendStatus.Accepted, routed)
+            : new SendResult(SendStatus.QueueFull, routed, $"Full (QueueCapacity {_options.QueueCapacity}, FullMode Reject): {string.Join(", ", full)}.");
+    }
+
+    private static SendResult Cancelled(int routed) =>
+        new(SendStatus.Cancelled, routed, $"Cancelled while waiting for room; {routed} destination(s) had already taken the event.");
+
+    // Input that never became an event is recorded too, under its own name, so nothing disappears silently.
+    private SendResult Reject(string error)
+    {
+        Log.Safely(() => Log.RejectedInput(_logger, error));
+        _telemetry.Rejected(null, "invalid");
+        var now = _time.GetUtcNow();
+        try
+        {
+            _store.Record(new DeliveryRecord
+            {
+                Destination = DeliveryRecord.RejectedInput,
+                MessageId = "",
+                Sequence = PendingEvent.NextSequence(),
+                State = DeliveryState.Discarded,
+                Reason = OutcomeReason.BadRequest,
+                FirstAttemptAt = now,
+                LastAttemptAt = now,
+                Error = new ErrorInfo(nameof(InvalidEventPayload), error),
+            });
+        }
+        catch (Exception exception)
+        {
+            Log.Safely(() => Log.RecordFailed(_logger, DeliveryRecord.RejectedInput, exception));
+        }
+
+        return new SendResult(SendStatus.Invalid, 0, error);
+    }
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> Observe(Func<DestinationStatus, int> value)
+    {
+        foreach (var pipeline in _pipelines)
+        {
+            yield return new(value(pipeline.Status), new KeyValuePair<string, object?>("destination", pipeline.Name));
+        }
+    }
+}

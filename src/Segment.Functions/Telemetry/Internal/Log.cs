@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+
+namespace Segment.Functions.Telemetry.Internal;
+
+/// <summary>The host's own log lines (source-generated). Never given event content or settings.</summary>
+internal static partial class Log
+{
+    /// <summary>
+    /// Runs what a failure path still wants to do (a log line, a last record) where another
+    /// exception must not change what happens next: if it throws, it is dropped.
+    /// </summary>
+    public static void Safely(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception)
+        {
+            // The logger itself failed; there is nowhere left to report that.
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Segment.Functions host starting {Count} destination(s): {Destinations}")]
+    public static partial void Starting(ILogger logger, int count, string destinations);
+
+    [LoggerMessage(2, LogLevel.Information, "Segment.Functions host stopping; delivering what is queued for up to {Timeout}")]
+    public static partial void Stopping(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(3, LogLevel.Warning, "Destination {Destination} stopped with {Count} event(s) still pending (queued {Queued}, in flight {InFlight}, waiting for retry {Retrying})")]
+    public static partial void LeftPending(ILogger logger, string destination, int count, int queued, int inFlight, int retrying);
+
+    [LoggerMessage(4, LogLevel.Debug, "Rejected input: {Reason}")]
+    public static partial void RejectedInput(ILogger logger, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "Destination {Destination} is full ({Capacity} events); an event was rejected")]
+    public static partial void QueueFull(ILogger logger, string destination, int capacity);
+
+    [LoggerMessage(6, LogLevel.Debug, "Destination {Destination} discarded an event: {Reason}")]
+    public static partial void Discarded(ILogger logger, string destination, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "Destination {Destination} gave up an event after {Attempts} attempt(s) over the retry window: {Reason}")]
+    public static partial void Expired(ILogger logger, string destination, int attempts, string reason);
+
+    [LoggerMessage(8, LogLevel.Error, "Destination {Destination} failed to record an outcome")]
+    public static partial void RecordFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Information, "Segment.Functions host stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(10, LogLevel.Error, "Destination {Destination} failed while recording an outcome; the event is recorded as an Unknown Error")]
+    public static partial void CompleteFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Critical, "Destination {Destination} stopped reading its queue after an unexpected error; its events stay pending and its health check reports unhealthy")]
+    public static partial void ReaderFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Error, "Destination {Destination} failed to stop cleanly")]
+    public static partial void StopFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "Disposing the function of destination {Destination} failed")]
+    public static partial void DisposeFailed(ILogger logger, string destination, Exception exception);
+}
