@@ -9,11 +9,19 @@ namespace Segment.Functions.JavaScript;
 /// <remarks>The message reads as Node prints an error: <c>ReferenceError: apiKey is not defined</c>.</remarks>
 public sealed class JavaScriptError : Exception
 {
+    /// <summary>Creates the error, without a script stack trace.</summary>
+    /// <param name="name">The JavaScript error's <c>name</c>, e.g. <c>TypeError</c>; empty when a non-error value was thrown.</param>
+    /// <param name="message">The JavaScript error's <c>message</c>.</param>
+    public JavaScriptError(string name, string message)
+        : this(name, message, javaScriptStack: null)
+    {
+    }
+
     /// <summary>Creates the error.</summary>
     /// <param name="name">The JavaScript error's <c>name</c>, e.g. <c>TypeError</c>; empty when a non-error value was thrown.</param>
     /// <param name="message">The JavaScript error's <c>message</c>.</param>
-    /// <param name="javaScriptStack">The script's stack trace, when it has one.</param>
-    public JavaScriptError(string name, string message, string? javaScriptStack = null)
+    /// <param name="javaScriptStack">The script's stack trace, or null.</param>
+    public JavaScriptError(string name, string message, string? javaScriptStack)
         : base(string.IsNullOrEmpty(name) ? message : $"{name}: {message}")
     {
         Name = name;

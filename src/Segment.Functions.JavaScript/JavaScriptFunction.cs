@@ -62,6 +62,20 @@ public class JavaScriptFunction : DestinationFunction, IDisposable
     /// the host's (<see cref="TimeProvider"/> and <c>MaxConcurrency</c> come from it) or a harness's.
     /// </summary>
     /// <param name="source">The function's JavaScript, as written for Segment.</param>
+    /// <returns>A factory for <c>FunctionHarness</c> or <c>AddDestination</c>; each call makes a new instance.</returns>
+    /// <exception cref="JavaScriptSourceException">The source does not parse, or uses a global this runtime lacks (the message names it).</exception>
+    /// <example>
+    /// <code>
+    /// using var harness = new FunctionHarness&lt;JavaScriptFunction&gt;(settings, JavaScriptFunction.Factory(File.ReadAllText("acme.js")));
+    /// </code>
+    /// </example>
+    public static Func<IServiceProvider, JavaScriptFunction> Factory(string source) => Factory(source, options: null);
+
+    /// <summary>
+    /// Checks and prepares a source with its limits now and returns what makes the function from a service provider:
+    /// the host's (<see cref="TimeProvider"/> and <c>MaxConcurrency</c> come from it) or a harness's.
+    /// </summary>
+    /// <param name="source">The function's JavaScript, as written for Segment.</param>
     /// <param name="options">Limits; the defaults when null.</param>
     /// <returns>A factory for <c>FunctionHarness</c> or <c>AddDestination</c>; each call makes a new instance.</returns>
     /// <exception cref="JavaScriptSourceException">The source does not parse, or uses a global this runtime lacks (the message names it).</exception>
@@ -71,7 +85,7 @@ public class JavaScriptFunction : DestinationFunction, IDisposable
     /// using var harness = new FunctionHarness&lt;JavaScriptFunction&gt;(settings, JavaScriptFunction.Factory(File.ReadAllText("acme.js")));
     /// </code>
     /// </example>
-    public static Func<IServiceProvider, JavaScriptFunction> Factory(string source, JavaScriptOptions? options = null)
+    public static Func<IServiceProvider, JavaScriptFunction> Factory(string source, JavaScriptOptions? options)
     {
         ArgumentNullException.ThrowIfNull(source);
         var limits = (options ?? new JavaScriptOptions()).Copy();

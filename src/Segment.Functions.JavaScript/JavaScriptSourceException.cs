@@ -9,8 +9,16 @@ public sealed class JavaScriptSourceException : ArgumentException
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What is wrong and what to do.</param>
     /// <param name="unsupportedGlobals">The globals the source uses that this runtime lacks; empty for a parse error.</param>
-    /// <param name="innerException">The parser's error, if any.</param>
-    public JavaScriptSourceException(string message, IReadOnlyList<string> unsupportedGlobals, Exception? innerException = null)
+    public JavaScriptSourceException(string message, IReadOnlyList<string> unsupportedGlobals)
+        : this(message, unsupportedGlobals, innerException: null)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong and what to do.</param>
+    /// <param name="unsupportedGlobals">The globals the source uses that this runtime lacks; empty for a parse error.</param>
+    /// <param name="innerException">The parser's error, or null.</param>
+    public JavaScriptSourceException(string message, IReadOnlyList<string> unsupportedGlobals, Exception? innerException)
         : base(message, innerException)
     {
         UnsupportedGlobals = unsupportedGlobals;
