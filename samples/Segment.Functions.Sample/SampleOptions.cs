@@ -9,7 +9,7 @@ public sealed class SampleOptions
         Segment.Functions sample: two destination functions on the host, delivering to a local fake API.
 
         Usage: dotnet run --project samples/Segment.Functions.Sample -- [options] [events.jsonl | -]
-               dotnet run --project samples/Segment.Functions.Sample -- serve [--urls URL] [--write-key KEY]
+               dotnet run --project samples/Segment.Functions.Sample -- serve [--urls URL] [--write-key KEY] [--cors-origin ORIGIN]...
 
         Sends a stream of Segment events through ISegmentFunctions.SendAsync to two destinations,
         "Webhook" (a single-event forwarder) and "Acme" (a batching function), which post them to a
@@ -31,6 +31,8 @@ public sealed class SampleOptions
         new Analytics({ writeKey: 'KEY', host: 'http://127.0.0.1:5080' }) with @segment/analytics-node.
           --urls URL          where to listen (default http://127.0.0.1:5080)
           --write-key KEY     accept only this write key (default: any request is accepted)
+          --cors-origin ORIGIN  let web pages from ORIGIN (e.g. http://localhost:3000) send with analytics.js;
+                              repeat for several, "*" for any (default: CORS off)
         """;
 
     public int Events { get; private set; } = 2000;
@@ -54,6 +56,8 @@ public sealed class SampleOptions
     public string Urls { get; private set; } = "http://127.0.0.1:5080";
 
     public string? WriteKey { get; private set; }
+
+    public List<string> CorsOrigins { get; } = [];
 
     /// <exception cref="ArgumentException">An unknown flag or a bad value; the message says which.</exception>
     public static SampleOptions Parse(IReadOnlyList<string> args)
@@ -97,6 +101,9 @@ public sealed class SampleOptions
                     break;
                 case "--write-key" when options.Serve:
                     options.WriteKey = Value();
+                    break;
+                case "--cors-origin" when options.Serve:
+                    options.CorsOrigins.Add(Value());
                     break;
                 case var path when !options.Serve && (path == "-" || !path.StartsWith('-')):
                     options.Input = path;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Segment.Functions;
 using Segment.Functions.AspNetCore;
 using Segment.Functions.Hosting;
@@ -21,10 +22,26 @@ public static class Serve
                 {
                     o.WriteKeys.Add(new IngestionWriteKey { Key = key });
                 }
+
+                foreach (var origin in options.CorsOrigins)
+                {
+                    o.Cors.AllowedOrigins.Add(origin);
+                }
             });
+        TimedFunctions.Register(builder.Services, store);
+        // A port already taken is reported below in one line, not as the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         await using var app = builder.Build();
         app.MapSegmentIngestion();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"Cannot listen on {options.Urls}: {e.Message} Choose another with --urls.");
+            return 1;
+        }
 
         var functions = app.Services.GetRequiredService<ISegmentFunctions>();
         Console.WriteLine($"Listening on {string.Join(", ", app.Urls)}: POST /v1/track, /v1/batch, … (Ctrl+C to stop)");

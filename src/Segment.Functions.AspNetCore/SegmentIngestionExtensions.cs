@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Segment.Functions;
 using Segment.Functions.AspNetCore;
 using Segment.Functions.AspNetCore.Internal;
@@ -44,9 +45,12 @@ public static class SegmentIngestionExtensions
 
     /// <summary>
     /// Maps <c>POST {prefix}/identify|track|page|screen|group|alias|batch|import</c> and the short
-    /// paths <c>/i /t /p /s /g /a /b</c>, answering as Segment's Tracking API does: 200 when accepted
-    /// (with what was rejected, if anything), 400 with <c>{"code","message"}</c> for invalid JSON or
-    /// an oversize body, 401 for a missing or unknown write key.
+    /// paths <c>/i /t /p /s /g /a /b</c>, answering as Segment's Tracking API does: 200 when every
+    /// event was taken (with the events invalid in themselves listed, if any), 400 with
+    /// <c>{"code","message"}</c> for invalid JSON, an oversize body or broken framing, 401 for a
+    /// missing or unknown write key, 408 for a body too slow to arrive, and 429 (503 while stopping)
+    /// with <c>Retry-After</c> when the request was not taken and should be sent again. With
+    /// <see cref="SegmentIngestionOptions.Cors"/> on, <c>OPTIONS</c> preflights are answered too.
     /// </summary>
     /// <param name="endpoints">The app.</param>
     /// <returns>The route group, to add authorization, rate limiting or other conventions.</returns>
@@ -61,7 +65,7 @@ public static class SegmentIngestionExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var endpoint = endpoints.ServiceProvider.GetService<IngestionEndpoint>() ?? throw new InvalidOperationException(
             "Segment ingestion is not registered: call services.AddSegmentFunctions().AddIngestion(…) before mapping it.");
-        var options = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SegmentIngestionOptions>>().Value;
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SegmentIngestionOptions>>().Value;
         if (endpoint.IsOpen)
         {
             endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Segment.Functions.Ingestion")
@@ -76,6 +80,10 @@ public static class SegmentIngestionExtensions
                 var result = await endpoint.HandleAsync(context, type).ConfigureAwait(false);
                 await result.ExecuteAsync(context).ConfigureAwait(false);
             });
+            if (endpoint.Cors.IsEnabled)
+            {
+                group.MapMethods("/" + path, [HttpMethods.Options], context => endpoint.Cors.Preflight(context).ExecuteAsync(context));
+            }
         }
 
         return group;

@@ -52,6 +52,35 @@ public interface ISegmentFunctions
     /// <returns>One result per array item; a single <see cref="SendStatus.Invalid"/> result when the input is not a JSON array.</returns>
     ValueTask<SendBatchResult> SendBatchAsync(ReadOnlyMemory<byte> utf8JsonArray, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Queues every event or none: routes each event, reserves room for all of them at every
+    /// destination they are routed to, waiting at most <see cref="SendAllOptions.MaxWait"/>, and
+    /// only then queues them. When the room does not come in time, nothing is queued, nothing is
+    /// recorded, and every event is answered <see cref="SendStatus.QueueFull"/>, so the caller
+    /// can send the whole group again without delivering any event twice.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="SegmentFunctionsOptions.FullMode"/> does not apply: the wait is bounded by
+    /// <see cref="SendAllOptions.MaxWait"/> instead. A group that needs more room at one destination
+    /// than its <see cref="SegmentFunctionsOptions.QueueCapacity"/> can never fit and is answered
+    /// <see cref="SendStatus.QueueFull"/> at once. Callers waiting for room are served one at a
+    /// time per destination, so two large groups do not each hold half the room.
+    /// </remarks>
+    /// <param name="events">The events, already parsed (invalid input never reaches this method).</param>
+    /// <param name="options">The wait limit and the destinations allowed; <see cref="SendAllOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">
+    /// Stops waiting for room: nothing is queued and every event is answered <see cref="SendStatus.Cancelled"/>
+    /// with <see cref="SendResult.Routed"/> 0.
+    /// </param>
+    /// <returns>
+    /// One result per event, by index: all <see cref="SendStatus.Accepted"/> (with the destinations
+    /// each was queued for), or all <see cref="SendStatus.QueueFull"/>, <see cref="SendStatus.Cancelled"/>
+    /// or <see cref="SendStatus.Stopped"/> (the host stopping while the group was being queued may leave
+    /// some events queued; their <see cref="SendResult.Routed"/> says so).
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="events"/> holds a null event.</exception>
+    ValueTask<SendBatchResult> SendAllOrNoneAsync(IReadOnlyList<SegmentEvent> events, SendAllOptions? options, CancellationToken cancellationToken = default);
+
     /// <summary>What a destination holds right now.</summary>
     /// <param name="destination">The destination's name.</param>
     /// <exception cref="ArgumentException">No destination has that name.</exception>

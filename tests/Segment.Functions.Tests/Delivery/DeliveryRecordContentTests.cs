@@ -3,11 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segment.Functions.Delivery;
 using Segment.Functions.Hosting;
 using Segment.Functions.Testing;
 using Segment.Functions.Tests.Hosting;
 
-using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Delivery;
 
 /// <summary>A function that puts its secret everywhere it can: logs, URL, header, body, error message.</summary>

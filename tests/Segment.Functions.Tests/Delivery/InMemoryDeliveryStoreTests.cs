@@ -1,6 +1,5 @@
 using Segment.Functions.Delivery;
 
-using Segment.Functions;
 namespace Segment.Functions.Tests.Delivery;
 
 public sealed class InMemoryDeliveryStoreTests

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
+using Segment.Functions.Hosting.Internal;
 using Segment.Functions.Tests.Hosting;
 
-using Segment.Functions.Hosting;
-using Segment.Functions.Delivery;
-using Segment.Functions.Hosting.Internal;
 namespace Segment.Functions.Tests.Delivery;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using Segment.Functions.Dispatch.Internal;
 using Segment.Functions.Settings.Internal;
 
-using Segment.Functions;
 namespace Segment.Functions.Tests.Dispatch;
 
 public sealed class OutcomeClassifierTests

@@ -1,7 +1,7 @@
 using Segment.Functions.Batching;
+using Segment.Functions.Delivery;
 using Segment.Functions.Testing;
 
-using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Hosting;
 
 public sealed class BatchingTests

@@ -1,5 +1,6 @@
 using Segment.Functions.Batching;
 using Segment.Functions.Batching.Internal;
+
 namespace Segment.Functions.Tests.Hosting;
 
 /// <summary>

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Segment.Functions.Delivery;
 using Segment.Functions.Hosting;
 using Segment.Functions.Telemetry.Internal;
 
-using Segment.Functions;
-using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Hosting;
 
 /// <summary>Faults in what surrounds a function (loggers, filters, huge waits) never lose an event.</summary>

@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-
-using Segment.Functions.Hosting;
 using Segment.Functions.Delivery;
+using Segment.Functions.Hosting;
 using Segment.Functions.Hosting.Internal;
+
 namespace Segment.Functions.Tests.Hosting;
 
 /// <summary>

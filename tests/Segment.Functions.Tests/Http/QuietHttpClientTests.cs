@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-
 using Segment.Functions.Hosting;
 using Segment.Functions.Http.Internal;
+
 namespace Segment.Functions.Tests.Http;
 
 /// <summary>Which primary handlers a destination's client turns System.Net.Http's activity off on, and which it leaves alone.</summary>

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Segment.Functions.AspNetCore;
 
 namespace Segment.Functions.Tests.Ingestion;
@@ -13,20 +16,13 @@ public sealed class AnalyticsNodeTests
     private const string SdkVersion = "3.1.0";
     private const string Key = "node-write-key";
 
-    private static string RepositoryRoot => Path.GetFullPath(typeof(AnalyticsNodeTests).Assembly
-        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-        .Cast<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "RepositoryRoot").Value!);
-
-    private static string NodeFolder => Path.Combine(RepositoryRoot, "artifacts", "node");
-
     [Test]
     public async Task RealSdk_EachCallReachesTheFunctionsWithItsFields()
     {
-        await EnsureSdkAsync();
+        await NodeTools.EnsurePackageAsync("@segment/analytics-node", SdkVersion);
         await using var server = await IngestionServer.StartAsync(o => o.WriteKeys.Add(new IngestionWriteKey { Key = Key }));
 
-        var (exit, output) = await RunAsync("node", [Path.Combine(RepositoryRoot, "tests", "Segment.Functions.Tests", "Ingestion", "send-with-analytics-node.js"), server.BaseUrl, Key],
-            new Dictionary<string, string> { ["NODE_PATH"] = Path.Combine(NodeFolder, "node_modules") });
+        var (exit, output) = await NodeTools.RunScriptAsync("send-with-analytics-node.js", server.BaseUrl, Key);
         Assert.That(exit, Is.Zero, output);
         await server.SettleAsync();
 
@@ -35,7 +31,9 @@ public sealed class AnalyticsNodeTests
         Assert.That(received.Values.Select(e => e.UserId), Is.All.EqualTo("node-user"));
         Assert.That(received.Values.Select(e => (string?)e.Context["library"]?["name"]), Is.All.EqualTo("@segment/analytics-node"));
         Assert.That(received.Values.Select(e => (string?)e.Context["library"]?["version"]), Is.All.EqualTo(SdkVersion));
-        Assert.That(received.Values.Select(e => e.Timestamp), Is.All.EqualTo(DateTimeOffset.Parse("2026-03-04T05:06:07.123Z")));
+        // The device's time is kept; timestamp is corrected for the device's clock as the platform does it.
+        Assert.That(received.Values.Select(e => e.OriginalTimestamp), Is.All.EqualTo(DateTimeOffset.Parse("2026-03-04T05:06:07.123Z")));
+        Assert.That(received.Values.Select(e => e.Timestamp), Is.EqualTo(received.Values.Select(e => e.ReceivedAt - (e.SentAt - e.OriginalTimestamp))));
         Assert.That(received.Values.Select(e => e.ReceivedAt), Is.All.EqualTo(server.Time.GetUtcNow()));
         Assert.That(received.Values.Select(e => e.MessageId), Is.All.Not.Null.And.All.Not.Empty);
 
@@ -54,46 +52,51 @@ public sealed class AnalyticsNodeTests
         Assert.That(server.Store.Counts("A").Delivered, Is.EqualTo(6));
     }
 
-    private static async Task EnsureSdkAsync()
+    [Test]
+    public async Task RealSdk_BurstLargerThanTheQueue_EveryEventDeliveredOncePerDestination()
     {
-        try
+        const int Count = 3_000;
+        await NodeTools.EnsurePackageAsync("@segment/analytics-node", SdkVersion);
+        await using var server = await IngestionServer.StartAsync(
+            o =>
+            {
+                o.WriteKeys.Add(new IngestionWriteKey { Key = Key });
+                o.MaxConcurrentRequests = 4;
+                o.MaxWaitForRoom = TimeSpan.FromSeconds(1);
+            },
+            host: o => { o.QueueCapacity = 250; o.MaxConcurrency = 4; });
+        // Slow destinations (2 ms per event, 4 at a time): the SDK sends far faster than they deliver.
+        server.A.Handle = server.B.Handle = static (_, _, _) => Task.Delay(TimeSpan.FromMilliseconds(2), TimeProvider.System);
+
+        using var refused = new MetricCollector<long>(server.Services.GetRequiredService<IMeterFactory>(), "Segment.Functions", "segment.functions.ingestion.refused");
+
+        // The endpoint's wait for room runs on the fake clock: move it while the SDK sends, so waits end in 429s.
+        using var stop = new CancellationTokenSource();
+        var clock = Task.Run(async () =>
         {
-            var (exit, _) = await RunAsync("node", ["--version"]);
-            Assert.That(exit, Is.Zero, "node --version failed");
-        }
-        catch (System.ComponentModel.Win32Exception)
+            while (!stop.IsCancellationRequested)
+            {
+                server.Time.Advance(TimeSpan.FromMilliseconds(250));
+                await Task.Delay(TimeSpan.FromMilliseconds(25), TimeProvider.System);
+            }
+        });
+        var (exit, output) = await NodeTools.RunScriptAsync("burst-with-analytics-node.js", server.BaseUrl, Key, Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await server.SettleAsync();
+        stop.Cancel();
+        await clock;
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain($"delivered {Count}, failures 0"));
+        foreach (var probe in new[] { server.A, server.B })
         {
-            Assert.Fail("Node.js is not installed (no `node` on PATH). This test runs the real @segment/analytics-node SDK; install Node.js 18 or later (e.g. apt-get install nodejs npm).");
+            var indexes = probe.Singles.Select(e => (int)((TrackEvent)e).Properties["i"]!).ToArray();
+            Assert.That(indexes, Has.Length.EqualTo(Count), "no event twice, none lost");
+            Assert.That(indexes.Distinct().Count(), Is.EqualTo(Count));
         }
 
-        if (File.Exists(Path.Combine(NodeFolder, "node_modules", "@segment", "analytics-node", "package.json")))
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(NodeFolder);
-        var (code, output) = await RunAsync("npm", ["install", "--prefix", NodeFolder, "--no-audit", "--no-fund", $"@segment/analytics-node@{SdkVersion}"]);
-        Assert.That(code, Is.Zero, $"npm could not install @segment/analytics-node@{SdkVersion} into {NodeFolder}:\n{output}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        // Real time on purpose: an outside process, bounded so a hang fails the test.
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        return (process.ExitCode, await stdout + await stderr);
+        Assert.That(server.Store.Counts("A").Delivered, Is.EqualTo(Count));
+        Assert.That(server.Store.Counts("B").Delivered, Is.EqualTo(Count));
+        Assert.That(refused.GetMeasurementSnapshot().EvaluateAsCounter(), Is.GreaterThan(0), "the burst was larger than the endpoint takes: some requests were told to come back");
+        TestContext.Out.WriteLine($"refused requests: {refused.GetMeasurementSnapshot().EvaluateAsCounter()}; {output.Trim()}");
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Segment.Functions.AspNetCore;
 using Segment.Functions.Delivery;
@@ -41,18 +42,36 @@ internal sealed class IngestionServer : IAsyncDisposable
 
     public ISegmentFunctions Functions => _app.Services.GetRequiredService<ISegmentFunctions>();
 
+    public IServiceProvider Services => _app.Services;
+
     public IDeliveryStore Store => _app.Services.GetRequiredService<IDeliveryStore>();
 
-    public static async Task<IngestionServer> StartAsync(Action<SegmentIngestionOptions>? ingestion = null, string? prefix = null)
+    /// <summary>The server's log lines (Debug and up).</summary>
+    public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
+
+    /// <param name="ingestion">The endpoint's options.</param>
+    /// <param name="prefix">The route prefix; the options' when null.</param>
+    /// <param name="host">The host's options (queue capacity, …).</param>
+    /// <param name="web">More setup of the web application (Kestrel limits, …).</param>
+    /// <param name="time">The clock; a fake one at 2026-03-04T05:06:07Z when null.</param>
+    public static async Task<IngestionServer> StartAsync(
+        Action<SegmentIngestionOptions>? ingestion = null,
+        string? prefix = null,
+        Action<SegmentFunctionsOptions>? host = null,
+        Action<WebApplicationBuilder>? web = null,
+        FakeTimeProvider? time = null)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
         var a = new Probe();
         var b = new Probe();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.AddFakeLogging();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSegmentFunctions()
+        web?.Invoke(builder);
+        builder.Services.AddSegmentFunctions(host)
             .AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe = a)
             .AddDestination<ProbeFunction, ProbeSettings>("B", s => s.Probe = b)
             .AddIngestion(ingestion ?? (static _ => { }));

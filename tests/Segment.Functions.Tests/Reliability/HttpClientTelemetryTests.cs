@@ -7,9 +7,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Segment.Functions.Delivery;
 using Segment.Functions.Tests.Hosting;
 
-using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Reliability;
 
 public sealed class WebhookSettings

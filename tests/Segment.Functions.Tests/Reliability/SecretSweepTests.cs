@@ -8,11 +8,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Segment.Functions.Delivery;
 using Segment.Functions.Testing;
 using Segment.Functions.Tests.Hosting;
 
-using Segment.Functions;
-using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Reliability;
 
 public sealed class SecretSettings
@@ -185,11 +184,9 @@ public sealed class SecretSweepTests
         {
             ["delivery records"] = JsonSerializer.Serialize(records),
             ["delivery records ToString"] = string.Join("\n", records.Select(r => r.ToString())),
-            // What a text logger writes: the message, its scopes and its exception. The structured values are
-            // not swept yet: IHttpClientFactory's Trace lines carry the raw request headers there (issue 12
-            // removes those loggers from destination clients; add r.StructuredState here once it is merged).
+            // Everything a logger is handed: the message, its structured values, its scopes and its exception.
             ["application logs"] = string.Join("\n", logs.GetSnapshot().Select(r =>
-                $"{r.Message} | scopes: {string.Join(",", r.Scopes)} | exception: {r.Exception}")),
+                $"{r.Message} | state: {(r.State is IEnumerable<KeyValuePair<string, object?>> values ? string.Join(",", values.Select(p => $"{p.Key}={p.Value}")) : r.State)} | scopes: {string.Join(",", r.Scopes)} | exception: {r.Exception}")),
             ["metric tags"] = string.Join("\n", metricTags),
             ["activity tags"] = string.Join("\n", activityTags),
             ["harness runs"] = string.Join("\n", runs.Select(r => r + "\n" + string.Join("\n", r.Requests.Select(t => JsonSerializer.Serialize(t))))),

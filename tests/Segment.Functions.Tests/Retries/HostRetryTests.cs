@@ -1,10 +1,9 @@
+using Segment.Functions.Delivery;
 using Segment.Functions.Hosting;
 using Segment.Functions.Retries;
 using Segment.Functions.Retries.Internal;
 using Segment.Functions.Tests.Hosting;
 
-using Segment.Functions;
-using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Retries;
 
 public sealed class HostRetryTests

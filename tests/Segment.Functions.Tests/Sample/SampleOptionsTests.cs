@@ -33,6 +33,16 @@ public sealed class SampleOptionsTests
     }
 
     [Test]
+    public void Parse_Serve_CorsOriginIsRepeatable()
+    {
+        var options = SampleOptions.Parse(["serve", "--cors-origin", "http://localhost:3000", "--cors-origin", "*"]);
+
+        Assert.That(options.CorsOrigins, Is.EqualTo(new[] { "http://localhost:3000", "*" }));
+        Assert.That(SampleOptions.Parse(["serve"]).CorsOrigins, Is.Empty);
+        Assert.That(() => SampleOptions.Parse(["--cors-origin", "*"]), Throws.ArgumentException.With.Message.Contains("Unknown option --cors-origin"));
+    }
+
+    [Test]
     public void Parse_UrlsWithoutServe_IsUnknown() =>
         Assert.That(() => SampleOptions.Parse(["--urls", "http://127.0.0.1:6000"]), Throws.ArgumentException.With.Message.Contains("Unknown option --urls"));
 

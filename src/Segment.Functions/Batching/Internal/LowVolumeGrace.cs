@@ -1,4 +1,3 @@
-using Segment.Functions.Batching;
 namespace Segment.Functions.Batching.Internal;
 
 /// <summary>

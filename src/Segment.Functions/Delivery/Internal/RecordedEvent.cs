@@ -1,5 +1,6 @@
-using Segment.Functions.Settings.Internal;
 using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Settings.Internal;
+
 namespace Segment.Functions.Delivery.Internal;
 
 /// <summary>The event's JSON as a failure's delivery record keeps it (SPEC §7: the Event Delivery view shows the event with its error).</summary>

@@ -1,6 +1,6 @@
+using Segment.Functions.Batching.Internal;
 using Segment.Functions.Telemetry.Internal;
 
-using Segment.Functions.Batching.Internal;
 namespace Segment.Functions.Hosting.Internal;
 
 /// <summary>The reading loop: one reader per destination takes events off the queue and starts invocations.</summary>

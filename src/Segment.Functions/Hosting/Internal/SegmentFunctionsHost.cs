@@ -11,7 +11,7 @@ namespace Segment.Functions.Hosting.Internal;
 /// destinations that take it, and starts and stops their pipelines (through
 /// <see cref="SegmentFunctionsHostedService"/>).
 /// </summary>
-internal sealed class SegmentFunctionsHost : ISegmentFunctions, IDisposable
+internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposable
 {
     private readonly DestinationPipeline[] _pipelines;
     private readonly Dictionary<string, DestinationPipeline> _byName;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-
 using Segment.Functions.Hosting;
+
 namespace Segment.Functions.Telemetry.Internal;
 
 /// <summary>

@@ -1,7 +1,6 @@
+using Segment.Functions.Delivery;
 using Segment.Functions.Delivery.Internal;
 
-using Segment.Functions;
-using Segment.Functions.Delivery;
 namespace Segment.Functions.Tests.Delivery.Internal;
 
 public sealed class FailureWindowTests

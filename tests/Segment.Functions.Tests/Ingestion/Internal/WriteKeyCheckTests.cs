@@ -67,7 +67,7 @@ public sealed class WriteKeyCheckTests
     [TestCase(BasicLive, "wk-other", true, TestName = "The header wins over the body: right header, wrong body")]
     [TestCase("Bearer wk-live", null, false, TestName = "Another scheme is not a write key")]
     [TestCase("Bearer wk-live", Key, true, TestName = "Another scheme leaves the body's key to decide")]
-    [TestCase("Basic !!not-base64!!", Key, true, TestName = "An unreadable Basic header leaves the body's key to decide")]
+    [TestCase("Basic !!not-base64!!", Key, false, TestName = "An unreadable Basic header is refused, whatever the body says")]
     [TestCase("Basic !!not-base64!!", null, false, TestName = "An unreadable Basic header alone is refused")]
     public void Allows_WhereTheKeyIs_DecidesAsDocumented(string? authorization, string? bodyKey, bool expected)
     {
@@ -129,8 +129,14 @@ public sealed class WriteKeyCheckTests
     }
 
     // The one place these tests call the check: how a request's key reaches it is the check's own business.
-    private static bool Allows(WriteKeyCheck sut, string? authorization, JsonObject body, out IReadOnlySet<string>? destinations) =>
-        sut.Allows(Request(authorization), body, out destinations);
+    // As the endpoint does: a key read from the header decides; without one, the body's key does.
+    private static bool Allows(WriteKeyCheck sut, string? authorization, JsonObject body, out IReadOnlySet<string>? destinations)
+    {
+        var key = WriteKeyCheck.FromHeader(Request(authorization)) ?? WriteKeyCheck.FromBody(body);
+        var allowed = sut.Allows(key, out var match);
+        destinations = allowed ? match.Destinations : null;
+        return allowed;
+    }
 
     private static WriteKeyCheck CreateSut() => new([new IngestionWriteKey { Key = Key }]);
 
