@@ -6,8 +6,8 @@ using Sample;
 using Segment.Functions;
 using Segment.Functions.Hosting;
 
-// The main job on the embedded in-memory default: the host runs two destinations (a single-event
-// webhook forwarder and the batching Acme function) against a fake API on loopback, fed by a
+// The main job on the embedded in-memory default: the host runs three destinations (a single-event
+// webhook forwarder, the batching Acme function and a JavaScript function) against a fake API on loopback, fed by a
 // stream of events; a progress line while it runs, a delivery summary at the end.
 SampleOptions options;
 try

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Segment.Functions;
 using Segment.Functions.Delivery;
 using Segment.Functions.Hosting;
+using Segment.Functions.JavaScript;
 
 namespace Sample;
 
@@ -38,6 +39,11 @@ public static class SampleDestinations
             .AddDestination<AcmeFunction, AcmeSettings>(
                 "Acme",
                 s => { s.ApiKey = "sample-acme-key"; s.Endpoint = api.BaseUrl + "/acme/events"; },
+                d => d.ConfigureResilience = Tolerant)
+            .AddJavaScriptDestination(
+                "CRM (JavaScript)",
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "crm-forwarder.js")),
+                new FunctionSettings().Set("endpoint", api.BaseUrl + "/").Set("apiKey", "sample-crm-key", encrypted: true),
                 d => d.ConfigureResilience = Tolerant);
     }
 

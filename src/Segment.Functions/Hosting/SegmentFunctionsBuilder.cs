@@ -130,7 +130,40 @@ public sealed class SegmentFunctionsBuilder
         return Add<TFunction, FunctionSettings>(name, configureDestination, _ => settings);
     }
 
-    private SegmentFunctionsBuilder Add<TFunction, TSettings>(string name, Action<DestinationOptions>? configureDestination, Func<IServiceProvider, TSettings> settings)
+    /// <summary>
+    /// Adds a destination whose function instance is made by <paramref name="createFunction"/> instead of
+    /// its constructor: for functions built from data, such as a script (Segment.Functions.JavaScript).
+    /// </summary>
+    /// <typeparam name="TFunction">The function class.</typeparam>
+    /// <param name="name">The destination's name, unique.</param>
+    /// <param name="settings">The settings; mark secrets with <c>encrypted: true</c>.</param>
+    /// <param name="createFunction">Creates the destination's one instance when the host starts, with the host's services.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
+    public SegmentFunctionsBuilder AddDestination<TFunction>(string name, FunctionSettings settings, Func<IServiceProvider, TFunction> createFunction)
+        where TFunction : class, IDestinationFunction<FunctionSettings> => AddDestination(name, settings, createFunction, configureDestination: null);
+
+    /// <summary>
+    /// Adds a destination whose function instance is made by <paramref name="createFunction"/> instead of
+    /// its constructor: for functions built from data, such as a script (Segment.Functions.JavaScript).
+    /// </summary>
+    /// <typeparam name="TFunction">The function class.</typeparam>
+    /// <param name="name">The destination's name, unique.</param>
+    /// <param name="settings">The settings; mark secrets with <c>encrypted: true</c>.</param>
+    /// <param name="createFunction">Creates the destination's one instance when the host starts, with the host's services.</param>
+    /// <param name="configureDestination">Sets a filter and other per-destination choices.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is empty, reserved, or already used.</exception>
+    public SegmentFunctionsBuilder AddDestination<TFunction>(string name, FunctionSettings settings, Func<IServiceProvider, TFunction> createFunction, Action<DestinationOptions>? configureDestination)
+        where TFunction : class, IDestinationFunction<FunctionSettings>
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(createFunction);
+        return Add<TFunction, FunctionSettings>(name, configureDestination, _ => settings, createFunction);
+    }
+
+    private SegmentFunctionsBuilder Add<TFunction, TSettings>(
+        string name, Action<DestinationOptions>? configureDestination, Func<IServiceProvider, TSettings> settings, Func<IServiceProvider, TFunction>? createFunction = null)
         where TFunction : class, IDestinationFunction<TSettings>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -141,7 +174,7 @@ public sealed class SegmentFunctionsBuilder
 
         var options = new DestinationOptions();
         configureDestination?.Invoke(options);
-        _registry.Add(new DestinationRegistration<TFunction, TSettings>(name, options, settings));
+        _registry.Add(new DestinationRegistration<TFunction, TSettings>(name, options, settings, createFunction));
 
         // Each destination has its own client: the standard resilience handler (tuned to fit inside
         // the invocation timeout) outside, and the capture of every attempt inside it.

@@ -24,14 +24,15 @@ internal abstract class DestinationRegistration(string name, DestinationOptions 
 internal sealed record BoundDestination(IFunctionInvoker Invoker, object Function);
 
 /// <inheritdoc/>
-internal sealed class DestinationRegistration<TFunction, TSettings>(string name, DestinationOptions options, Func<IServiceProvider, TSettings> settings)
+internal sealed class DestinationRegistration<TFunction, TSettings>(
+    string name, DestinationOptions options, Func<IServiceProvider, TSettings> settings, Func<IServiceProvider, TFunction>? createFunction = null)
     : DestinationRegistration(name, options)
     where TFunction : class, IDestinationFunction<TSettings>
 {
     public override BoundDestination Bind(IServiceProvider services, InvocationOptions invocation)
     {
         // One instance per destination: two destinations of one class keep their own "global" fields.
-        var function = ActivatorUtilities.CreateInstance<TFunction>(services);
+        var function = createFunction?.Invoke(services) ?? ActivatorUtilities.CreateInstance<TFunction>(services);
         var invoker = FunctionBinding.Bind(
             Name,
             function,
