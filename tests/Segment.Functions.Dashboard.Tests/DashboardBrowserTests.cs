@@ -85,10 +85,15 @@ public sealed class DashboardBrowserTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await AllTextAsync(tab, "section.destination h2 a"), Is.EqualTo(new[] { "Shop", "Audit" }));
+        // Three delivered and two discarded were sent first; another test may have added a discard since.
+        var shop = _server.Store.Counts("Shop");
+        Assert.That(shop.Delivered, Is.EqualTo(3));
         Assert.That(await TextAsync(tab, "section[data-destination=Shop] [data-count=delivered] b"), Is.EqualTo("3"));
-        Assert.That(await TextAsync(tab, "section[data-destination=Shop] [data-count=discarded] b"), Is.EqualTo("2"));
+        Assert.That(await TextAsync(tab, "section[data-destination=Shop] [data-count=discarded] b"), Is.EqualTo(shop.DiscardedTotal.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(await TextAsync(tab, "section[data-destination=Audit] [data-count=delivered] b"), Is.EqualTo("1"));
-        Assert.That(await TextAsync(tab, "section[data-destination=Shop] .legend"), Does.Contain("delivered 3").And.Contain("discarded 2"));
+        Assert.That(await TextAsync(tab, "section[data-destination=Shop] [data-count=queued] b"), Is.EqualTo("0"));
+        Assert.That(await TextAsync(tab, "section[data-destination=Shop] .legend"), Does.Contain("delivered 3").And.Contain($"discarded {shop.DiscardedTotal}"));
+        Assert.That(await TextAsync(tab, "section[data-destination=Shop] .badge"), Is.EqualTo("healthy").Or.EqualTo("degraded").Or.EqualTo("unhealthy"));
         Assert.That(await tab.QuerySelectorAsync("section[data-destination=Shop] svg.chart rect.delivered"), Is.Not.Null);
         await ScreenshotAsync(tab, "dashboard-overview.png");
     }
@@ -192,6 +197,26 @@ public sealed class DashboardBrowserTests
         Assert.That(resend.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         await _server.SettleAsync();
         Assert.That(_server.Received.Count, Is.EqualTo(received), "nothing ran");
+    }
+
+    [Test]
+    public async Task SendAgain_ADiscardedEvent_QueuesANewRecordedAttempt()
+    {
+        await _server.SendAsync("""{"type":"track","event":"Order Completed","userId":"u-r","messageId":"resend-me","properties":{"bad":"once"}}""", "Shop");
+        await _server.SettleAsync();
+        var failed = _server.Store.Recent("Shop", 100).First(r => r.MessageId == "resend-me");
+        var received = _server.Received.Count;
+        await using var tab = await OpenAsync();
+
+        await tab.GoToAsync($"{_server.Dashboard}/event?d=Shop&seq={failed.Sequence}");
+        await Task.WhenAll(tab.WaitForNavigationAsync(), tab.ClickAsync("form.resend button"));
+        await _server.SettleAsync();
+
+        Assert.That(await TextAsync(tab, ".notice"), Does.StartWith("Sent again"));
+        Assert.That(_server.Received.Count, Is.EqualTo(received + 1));
+        var records = _server.Store.Recent("Shop", 100).Where(r => r.MessageId == "resend-me").ToArray();
+        Assert.That(records, Has.Length.EqualTo(2), "the new attempt is recorded beside the old one");
+        Assert.That(records[0].Sequence, Is.GreaterThan(failed.Sequence));
     }
 
     private async Task<IPage> OpenAsync()
