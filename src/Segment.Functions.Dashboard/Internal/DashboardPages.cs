@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -137,7 +136,4 @@ internal sealed partial class DashboardPages(
     }
 
     private static string? Query(HttpContext context, string name) => context.Request.Query[name] is { Count: > 0 } values ? values[0] : null;
-
-    internal static string Version { get; } =
-        typeof(DashboardPages).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
 }
