@@ -38,7 +38,7 @@ public sealed class DashboardBrowserTests
             Assert.Fail($"Chromium is not installed ({Chromium} is missing). These tests drive a real browser: run ./test.sh, which installs it, or apt-get install -y chromium.");
         }
 
-        _server = await DashboardServer.StartAsync();
+        _server = await DashboardServer.StartAsync(o => o.PageSize = 5);
         for (var i = 1; i <= 3; i++)
         {
             await _server.SendAsync($$$"""{"type":"track","event":"Order Completed","userId":"u-{{{i}}}","messageId":"good-{{{i}}}","properties":{"revenue":{{{i}}}}}""", "Shop");
@@ -197,6 +197,30 @@ public sealed class DashboardBrowserTests
         Assert.That(resend.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         await _server.SettleAsync();
         Assert.That(_server.Received.Count, Is.EqualTo(received), "nothing ran");
+    }
+
+    [Test]
+    public async Task EventDelivery_ListsFailuresNewestFirst_PagedAndFiltered()
+    {
+        for (var i = 1; i <= 7; i++)
+        {
+            await _server.SendAsync($$$"""{"type":"track","event":"E","userId":"u","messageId":"audit-bad-{{{i}}}","properties":{"bad":{{{i}}}}}""", "Audit");
+            await _server.SettleAsync(); // one at a time, so "newest first" has one answer
+        }
+
+        await using var tab = await OpenAsync();
+
+        await tab.GoToAsync($"{_server.Dashboard}/delivery?d=Audit&reason=MessageRejected");
+        var first = await AllTextAsync(tab, "table.failures tbody tr td:nth-child(2) a");
+        await Task.WhenAll(tab.WaitForNavigationAsync(), tab.ClickAsync(".pager a"));
+        var second = await AllTextAsync(tab, "table.failures tbody tr td:nth-child(2) a");
+        await tab.GoToAsync($"{_server.Dashboard}/delivery?d=Audit&reason=Timeout");
+        var none = await AllTextAsync(tab, "table.failures tbody tr");
+
+        Assert.That(first, Is.EqualTo(new[] { "audit-bad-7", "audit-bad-6", "audit-bad-5", "audit-bad-4", "audit-bad-3" }));
+        Assert.That(second, Is.EqualTo(new[] { "audit-bad-2", "audit-bad-1" }));
+        Assert.That(none, Is.Empty);
+        Assert.That(await TextAsync(tab, "table.totals"), Does.Contain("Message Rejected"));
     }
 
     [Test]

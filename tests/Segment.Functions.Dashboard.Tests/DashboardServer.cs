@@ -40,7 +40,7 @@ internal sealed class DashboardServer : IAsyncDisposable
 
     public IDeliveryStore Store => _app.Services.GetRequiredService<IDeliveryStore>();
 
-    public static async Task<DashboardServer> StartAsync()
+    public static async Task<DashboardServer> StartAsync(Action<SegmentFunctionsDashboardOptions>? dashboard = null)
     {
         var received = new ConcurrentQueue<string>();
         var apiBuilder = WebApplication.CreateSlimBuilder();
@@ -65,7 +65,7 @@ internal sealed class DashboardServer : IAsyncDisposable
         builder.Services.AddSegmentFunctions()
             .AddDestination<ShopFunction, ShopSettings>("Shop", s => s.Endpoint = endpoint)
             .AddDestination<ShopFunction, ShopSettings>("Audit", s => s.Endpoint = endpoint)
-            .AddDashboard();
+            .AddDashboard(dashboard ?? (static _ => { }));
         var app = builder.Build();
         app.MapSegmentFunctionsDashboard("/functions");
         await app.StartAsync();

@@ -55,6 +55,7 @@ internal sealed partial class DashboardPages
         html.Markup("</div>");
         MinuteTally.Count(Records(name), now).Render(html);
         html.Open("p").Link(Layout.Delivery(basePath, name), "Event Delivery").Markup(" · ")
+            .Link(Layout.Delivery(basePath, name) + "&state=Retrying", "Waiting for retry").Markup(" · ")
             .Link($"{basePath}/test?d={Uri.EscapeDataString(name)}", "Test").Close("p")
             .Close("section");
     }
