@@ -224,6 +224,22 @@ public sealed class DashboardBrowserTests
     }
 
     [Test]
+    public async Task EventsWaitingForRetry_AreListedWithTheirNextAttemptTime()
+    {
+        await _server.SendAsync("""{"type":"track","event":"E","userId":"u","messageId":"down-1","properties":{"down":true}}""", "Shop");
+        await _server.SettleAsync();
+        var record = _server.Store.Recent("Shop", 100).First(r => r.MessageId == "down-1");
+        await using var tab = await OpenAsync();
+
+        await tab.GoToAsync($"{_server.Dashboard}/delivery?d=Shop&state=Retrying&q=down-1");
+
+        Assert.That(await AllTextAsync(tab, "table.failures tbody tr td:nth-child(2) a"), Is.EqualTo(new[] { "down-1" }));
+        Assert.That(record.NextAttemptAt, Is.Not.Null);
+        Assert.That(await TextAsync(tab, "table.failures td.next-attempt"), Is.EqualTo(record.NextAttemptAt!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(await TextAsync(tab, "table.failures tbody tr td:nth-child(4)"), Is.EqualTo("Retrying"));
+    }
+
+    [Test]
     public async Task SendAgain_ADiscardedEvent_QueuesANewRecordedAttempt()
     {
         await _server.SendAsync("""{"type":"track","event":"Order Completed","userId":"u-r","messageId":"resend-me","properties":{"bad":"once"}}""", "Shop");

@@ -15,11 +15,16 @@ public sealed class ShopSettings
     public string ApiKey { get; set; } = Secret;
 }
 
-/// <summary>Posts each track to the fake API: 2xx delivers, 400 discards (ValidationError), 5xx retries.</summary>
+/// <summary>Posts each track to the fake API: 2xx delivers, 400 discards (ValidationError), 5xx retries; a "down" property retries without a request.</summary>
 public sealed class ShopFunction : DestinationFunction<ShopSettings>
 {
     public override async Task OnTrack(TrackEvent @event, ShopSettings settings, CancellationToken cancellationToken)
     {
+        if (@event.Properties.ContainsKey("down"))
+        {
+            throw new RetryError("The shop is down for maintenance");
+        }
+
         Logger.LogInformation("Sending {Event} with key {Key}", @event.Event, settings.ApiKey);
         using var response = await Http.PostAsJsonAsync($"{settings.Endpoint}/track?key={settings.ApiKey}", new { @event.Event, @event.Properties }, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);

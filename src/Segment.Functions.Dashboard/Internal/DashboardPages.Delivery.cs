@@ -130,7 +130,7 @@ internal sealed partial class DashboardPages
 
     private static void FailureTable(Html page, string basePath, IEnumerable<DeliveryRecord> failures)
     {
-        page.Markup("<table class=\"failures\"><thead><tr><th>Last attempt</th><th>messageId</th><th>Type</th><th>State</th><th>Reason</th><th class=\"num\">Attempts</th><th>Error</th></tr></thead><tbody>");
+        page.Markup("<table class=\"failures\"><thead><tr><th>Last attempt</th><th>messageId</th><th>Type</th><th>State</th><th>Reason</th><th class=\"num\">Attempts</th><th>Next attempt</th><th>Error</th></tr></thead><tbody>");
         foreach (var record in failures)
         {
             var error = record.Error?.ToString() ?? "";
@@ -140,6 +140,7 @@ internal sealed partial class DashboardPages
                 .Open("td").Element("span", record.State.ToString(), ("class", "badge " + record.State.ToString().ToLowerInvariant())).Close("td")
                 .Element("td", record.Reason.ToDisplayText())
                 .Open("td", ("class", "num")).Number(record.Attempts).Close("td")
+                .Element("td", record.NextAttemptAt is { } next ? Html.Time(next) : "", ("class", "next-attempt"))
                 .Element("td", error.Length > 160 ? error[..160] + "…" : error)
                 .Markup("</tr>");
         }

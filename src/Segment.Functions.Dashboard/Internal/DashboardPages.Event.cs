@@ -65,6 +65,10 @@ internal sealed partial class DashboardPages
             Fact(page, "Attempts", record.Attempts.ToString(CultureInfo.InvariantCulture));
             Fact(page, "First attempt", Html.Time(record.FirstAttemptAt));
             Fact(page, "Last attempt", Html.Time(record.LastAttemptAt));
+            if (record.State == DeliveryState.Retrying)
+            {
+                Fact(page, "Next attempt", record.NextAttemptAt is { } next ? Html.Time(next) : "(not kept by this store)");
+            }
             page.Markup("</tbody></table>");
 
             if (record.Error is { } error)
