@@ -27,12 +27,15 @@ public static class Serve
                 {
                     o.Cors.AllowedOrigins.Add(origin);
                 }
-            });
+            })
+            .AddDashboard();
         TimedFunctions.Register(builder.Services, store);
         // A port already taken is reported below in one line, not as the host's stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         await using var app = builder.Build();
         app.MapSegmentIngestion();
+        // Local requests only: no authorization policy is required here.
+        app.MapSegmentFunctionsDashboard("/functions");
         try
         {
             await app.StartAsync();
@@ -46,6 +49,7 @@ public static class Serve
         var functions = app.Services.GetRequiredService<ISegmentFunctions>();
         Console.WriteLine($"Listening on {string.Join(", ", app.Urls)}: POST /v1/track, /v1/batch, … (Ctrl+C to stop)");
         Console.WriteLine($"Destinations {string.Join(", ", functions.Destinations)} deliver to a fake API at {api.BaseUrl}.");
+        Console.WriteLine($"Delivery dashboard: {string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/functions"))} (from this machine only)");
         var progress = new Progress(functions, store, options.Progress);
         using (var timer = new PeriodicTimer(TimeSpan.FromSeconds(1)))
         {

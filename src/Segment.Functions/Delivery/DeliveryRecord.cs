@@ -36,6 +36,12 @@ public sealed record DeliveryRecord
     public DateTimeOffset LastAttemptAt { get; init; }
 
     /// <summary>
+    /// For <see cref="DeliveryState.Retrying"/>: when the next attempt is due (it may start a little
+    /// later when the destination is busy); null for a final outcome, or when the store does not keep it.
+    /// </summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>
     /// For failures: the event's JSON as the destination was given it, values of encrypted settings
     /// redacted, cut at <see cref="InvocationOptions.MaxRecordedEventBytes"/> (32 KB) with a
     /// <c>… [event truncated: N bytes in all]</c> mark; empty for delivered events.

@@ -45,6 +45,7 @@ public static class SegmentFunctionsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SegmentFunctionsOptions>>().Value.DeliveryRecordsPerDestination));
         services.TryAddSingleton<SegmentFunctionsHost>();
         services.TryAddSingleton<ISegmentFunctions>(static sp => sp.GetRequiredService<SegmentFunctionsHost>());
+        services.TryAddSingleton<IDestinationTester>(static sp => sp.GetRequiredService<SegmentFunctionsHost>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SegmentFunctionsHostedService>());
 
         var registry = services.FirstOrDefault(d => d.ServiceType == typeof(DestinationRegistry))?.ImplementationInstance as DestinationRegistry;

@@ -210,7 +210,7 @@ internal sealed partial class DestinationPipeline
             if (_backoff.NextAttempt(item.Attempts, item.FirstAttemptAt, now, outcome.RetryAfter) is { } next)
             {
                 _telemetry.Outcome(Name, outcome, expired: false);
-                Store(NewRecord(item.Event, item.Sequence, outcome, DeliveryState.Retrying, item.Attempts, item.FirstAttemptAt, now, capture));
+                Store(NewRecord(item.Event, item.Sequence, outcome, DeliveryState.Retrying, item.Attempts, item.FirstAttemptAt, now, capture) with { NextAttemptAt = next });
                 // Last, after the record, so an attempt that is due at once cannot be recorded before this one.
                 _retries.Schedule(item, next);
                 return false;
