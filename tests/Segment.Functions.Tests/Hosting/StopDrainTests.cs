@@ -89,10 +89,16 @@ public sealed class StopDrainTests
         var stopping = BeginStop(host);
         for (var step = 1; step <= 3; step++)
         {
+            // The worker schedules the retry a moment after the handler threw: move the clock only once
+            // the event waits for it, or the retry would be timed from the moved clock.
+            await WaitUntilAsync(() => host.Functions.GetStatus("A").WaitingForRetry == 1);
+
             // Attempts at 8, 16 and 24 s; after the third the next is due at 32 s, past the 30 s deadline.
             host.Time.Advance(TimeSpan.FromSeconds(8));
             await WaitUntilAsync(() => probe.Singles.Count == step + 1);
         }
+
+        await WaitUntilAsync(() => host.Functions.GetStatus("A").WaitingForRetry == 1);
 
         var left = await stopping.WaitAsync(Guard);
 
