@@ -62,8 +62,14 @@ internal sealed class DashboardServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        // An event left waiting for a retry must not hold the test's stop for the default 30 s.
-        builder.Services.AddSegmentFunctions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1))
+        // An event left waiting for a retry must not hold the test's stop for the default 30 s, and
+        // (this server runs on the real clock) waits an hour, so the pages show it as the tests read it.
+        builder.Services.AddSegmentFunctions(o =>
+            {
+                o.ShutdownTimeout = TimeSpan.FromSeconds(1);
+                o.Retry.InitialDelay = TimeSpan.FromHours(1);
+                o.Retry.MaxDelay = TimeSpan.FromHours(1);
+            })
             .AddDestination<ShopFunction, ShopSettings>("Shop", s => s.Endpoint = endpoint)
             .AddDestination<ShopFunction, ShopSettings>("Audit", s => s.Endpoint = endpoint)
             .AddDashboard(dashboard ?? (static _ => { }));
