@@ -166,35 +166,12 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
     public async Task<FunctionRun> RunJsonAsync(string json, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var bytes = Encoding.UTF8.GetBytes(json);
-        if (!json.TrimStart().StartsWith('['))
-        {
-            var parsed = SegmentEventParser.ParseEvent(bytes, EventParseOptions.Default);
-            return parsed.Event is { } single
-                ? await RunAsync(single, cancellationToken).ConfigureAwait(false)
-                : Run([], [BadRequest(parsed.Error!)], null);
-        }
-
-        IReadOnlyList<EventParseResult> items;
-        try
-        {
-            items = SegmentEventParser.ParseArray(bytes, EventParseOptions.Default);
-        }
-        catch (InvalidEventPayload e)
-        {
-            return Run([], [BadRequest(e.Message)], null);
-        }
-
-        var valid = items.Where(i => i.Event is not null).Select(i => i.Event!).ToArray();
-        var batch = valid.Length > 0 ? await RunBatchAsync(valid, cancellationToken).ConfigureAwait(false) : null;
-        var outcomes = new EventOutcome[items.Count];
-        var next = 0;
-        for (var i = 0; i < items.Count; i++)
-        {
-            outcomes[i] = items[i].Event is null ? BadRequest($"Event [{i}]: {items[i].Error}") : batch!.Outcomes[next++];
-        }
-
-        return new FunctionRun(valid, outcomes, batch?.Logs ?? "", batch?.LogEntries ?? [], batch?.LogsTruncated ?? false, batch?.Requests ?? [], batch?.Duration ?? TimeSpan.Zero);
+        var run = await JsonRun.RunAsync(
+            Encoding.UTF8.GetBytes(json),
+            EventParseOptions.Default,
+            e => WithWatchdog(_invoker.InvokeAsync(e, cancellationToken)),
+            events => WithWatchdog(_invoker.InvokeBatchAsync(events, cancellationToken))).ConfigureAwait(false);
+        return Run(run.Events, run.Outcomes, run.Report);
     }
 
     /// <inheritdoc/>
@@ -216,9 +193,6 @@ public class FunctionHarness<TFunction, TSettings> : IDisposable
             _services.Dispose();
         }
     }
-
-    private static EventOutcome BadRequest(string message) =>
-        new(OutcomeKind.Discarded, OutcomeReason.BadRequest, new ErrorInfo(nameof(InvalidEventPayload), message));
 
     private FunctionRun Run(IReadOnlyList<SegmentEvent> events, IReadOnlyList<EventOutcome> outcomes, InvocationReport? report)
     {

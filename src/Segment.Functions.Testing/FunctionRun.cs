@@ -1,4 +1,5 @@
 using System.Text;
+using Segment.Functions.Dispatch.Internal;
 using Segment.Functions.Hosting;
 
 namespace Segment.Functions.Testing;
@@ -18,13 +19,7 @@ public sealed class FunctionRun
         Requests = requests;
         Duration = duration;
         // A batch shows its worst outcome: a retry over a discard over delivered.
-        var worst = outcomes.FirstOrDefault(o => o.Kind == OutcomeKind.Retry);
-        if (worst.Kind != OutcomeKind.Retry)
-        {
-            worst = outcomes.FirstOrDefault(o => o.Kind != OutcomeKind.Delivered);
-        }
-
-        _summary = worst == default ? EventOutcome.Delivered : worst;
+        _summary = JsonRun.Worst(outcomes);
     }
 
     /// <summary>The events that were run.</summary>

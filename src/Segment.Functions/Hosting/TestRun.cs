@@ -1,3 +1,5 @@
+using Segment.Functions.Dispatch.Internal;
+
 namespace Segment.Functions.Hosting;
 
 /// <summary>What one <see cref="IDestinationTester.TestAsync"/> run showed: outcome, error, logs and requests, secrets redacted.</summary>
@@ -26,9 +28,7 @@ public sealed class TestRun
         Requests = requests;
         Duration = duration;
         // A batch shows its worst outcome, as the harness does: a retry over a discard over delivered.
-        Summary = outcomes.FirstOrDefault(o => o.Kind == OutcomeKind.Retry) is { Kind: OutcomeKind.Retry } retry ? retry
-            : outcomes.FirstOrDefault(o => o.Kind == OutcomeKind.Discarded) is { Kind: OutcomeKind.Discarded } discard ? discard
-            : EventOutcome.Delivered;
+        Summary = JsonRun.Worst(outcomes);
     }
 
     /// <summary>The destination that ran.</summary>

@@ -283,6 +283,19 @@ public sealed class FunctionHarnessTests
         Assert.That(harness.Function.LoadCount, Is.Zero);
     }
 
+    [TestCase("[]")]
+    [TestCase(" \n [ ] ")]
+    public async Task RunJsonAsync_EmptyArray_IsBadRequest_NotADeliveredRunOfNothing(string json)
+    {
+        using var harness = CreateSut();
+
+        var run = await harness.RunJsonAsync(json);
+
+        Assert.That((run.Outcome, run.Reason), Is.EqualTo((OutcomeKind.Discarded, OutcomeReason.BadRequest)));
+        Assert.That(run.Error!.Message, Does.Contain("no events"));
+        Assert.That(run.Events, Is.Empty);
+    }
+
     [Test]
     public void Constructor_RequiredSettingMissing_ThrowsInvalidSettingsNamingTheField_AsTheHostRefusesToStart()
     {
