@@ -43,6 +43,20 @@ public sealed class RecordedEventTests
     }
 
     [Test]
+    public async Task Failure_RecordedEvent_LeavesOutTheWriteKey()
+    {
+        var probe = new Probe { Handle = static (_, _, _) => throw new ValidationError("rejected") };
+        await using var host = await CreateSut(probe);
+
+        await host.Functions.SendAsync(SegmentEvent.Parse("""{"type":"track","event":"Order","userId":"u-1","messageId":"m-wk","writeKey":"wk_live_5e4d3c2b1a"}"""));
+        await host.SettleAsync();
+
+        var record = host.Records("Probe").Single();
+        Assert.That((string?)JsonNode.Parse(record.EventJson)!["messageId"], Is.EqualTo("m-wk"), "the event itself is kept");
+        Assert.That(JsonSerializer.Serialize(record) + record, Does.Not.Contain("wk_live_5e4d3c2b1a"));
+    }
+
+    [Test]
     public async Task Delivered_RecordKeepsNoEvent()
     {
         await using var host = await CreateSut(new Probe());

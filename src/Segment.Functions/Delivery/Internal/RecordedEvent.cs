@@ -7,8 +7,9 @@ namespace Segment.Functions.Delivery.Internal;
 internal static class RecordedEvent
 {
     /// <summary>
-    /// The event's JSON with the destination's secrets redacted, then cut to <paramref name="maxBytes"/>
-    /// (redacted first, so a cut cannot leave half a secret). Never throws: the record must be written.
+    /// The event's JSON with the destination's secrets redacted and without its <c>writeKey</c> (a
+    /// source's credential, which no record shows), then cut to <paramref name="maxBytes"/> (redacted
+    /// first, so a cut cannot leave half a secret). Never throws: the record must be written.
     /// </summary>
     public static string Json(SegmentEvent @event, SecretRedactor redactor, int maxBytes)
     {
@@ -19,7 +20,8 @@ internal static class RecordedEvent
 
         try
         {
-            return Utf8Text.Cap(redactor.Redact(@event.ToJson()), maxBytes, "event");
+            var shown = @event.WriteKey is null ? @event : @event with { WriteKey = null };
+            return Utf8Text.Cap(redactor.Redact(shown.ToJson()), maxBytes, "event");
         }
         catch (Exception exception)
         {
