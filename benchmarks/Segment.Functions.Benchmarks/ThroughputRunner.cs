@@ -47,7 +47,7 @@ internal static class ThroughputRunner
 
     private static async Task<int> RunThroughputAsync(ThroughputOptions options)
     {
-        var store = new CountingDeliveryStore(options.MemoryStore ? new InMemoryDeliveryStore() : null);
+        var store = new CountingObserver();
         await using var receiver = options.Http ? await LoopbackReceiver.StartAsync().ConfigureAwait(false) : null;
         var endpoint = receiver is null ? "https://noop.test/api" : receiver.BaseUrl + "/events";
         using var host = BuildHost(store, o =>
@@ -167,7 +167,7 @@ internal static class ThroughputRunner
 
     private static async Task<int> RunBacklogAsync(ThroughputOptions options, long events)
     {
-        var store = new CountingDeliveryStore(options.MemoryStore ? new InMemoryDeliveryStore() : null);
+        var store = new CountingObserver();
         int capacity = 0, concurrency = 0;
         using var host = BuildHost(store, o =>
         {
@@ -215,7 +215,7 @@ internal static class ThroughputRunner
         return 0;
     }
 
-    private static IHost BuildHost(CountingDeliveryStore store, Action<SegmentFunctionsOptions> configure, Action<SegmentFunctionsBuilder> destinations, ThroughputOptions options)
+    private static IHost BuildHost(CountingObserver store, Action<SegmentFunctionsOptions> configure, Action<SegmentFunctionsBuilder> destinations, ThroughputOptions options)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -234,7 +234,12 @@ internal static class ThroughputRunner
 
             configure(o);
         }));
-        builder.Services.AddSingleton<IDeliveryStore>(store);
+        builder.Services.AddSingleton<IDeliveryObserver>(store);
+        if (!options.MemoryStore)
+        {
+            builder.Services.AddSingleton<IDeliveryStore, DiscardingDeliveryStore>();
+        }
+
         return builder.Build();
     }
 
@@ -325,7 +330,7 @@ internal static class ThroughputRunner
                 ? double.NaN
                 : Math.Max(0, ((after.MachineBusy - before.MachineBusy) - (after.Cpu - before.Cpu)).TotalSeconds / elapsed.TotalSeconds);
 
-        public static Snapshot Take(CountingDeliveryStore store)
+        public static Snapshot Take(CountingObserver store)
         {
             using var process = Process.GetCurrentProcess();
             return new(

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sample;
@@ -28,14 +27,14 @@ if (options.ShowHelp)
 }
 
 await using var api = await FakeApi.StartAsync(options.Seed, options.FailRate, options.ThrottleRate);
-var store = new SummaryStore();
+var summary = new DeliverySummary();
 if (options.Serve)
 {
-    return await Serve.RunAsync(api, options, store);
+    return await Serve.RunAsync(api, options, summary);
 }
 
 var builder = Host.CreateApplicationBuilder();
-SampleDestinations.Add(builder.Services, builder.Logging, api, options, store);
+SampleDestinations.Add(builder.Services, builder.Logging, api, options, summary);
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -44,63 +43,31 @@ var functions = host.Services.GetRequiredService<ISegmentFunctions>();
 Console.WriteLine($"Segment.Functions sample: destinations {string.Join(", ", functions.Destinations)}; fake API at {api.BaseUrl}");
 var source = options.Input is { } input ? EventStream.ReadLines(input) : EventStream.Generate(options.Events, options.Seed).ToAsyncEnumerable();
 var started = Stopwatch.GetTimestamp();
-var progress = new Progress(functions, store, options.Progress);
+var progress = new Progress(functions, options.Progress);
 var sent = 0;
 await foreach (var line in source)
 {
-    if (MessageIdOf(line) is { } messageId)
-    {
-        store.Sent(messageId);
-    }
-
     await functions.SendAsync(line);
     sent++;
     progress.Tick(sent);
 }
 
 // Wait until every event has its final outcome (the host retries in the background).
+var completion = functions.WaitForCompletionAsync();
 using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100)))
 {
-    while (functions.Destinations.Any(d => functions.GetStatus(d).Pending > 0) && await timer.WaitForNextTickAsync())
+    while (!completion.IsCompleted && await timer.WaitForNextTickAsync())
     {
         progress.Tick(sent);
     }
 }
+
+await completion;
 
 progress.Done(sent);
 await host.StopAsync();
 Console.WriteLine();
 Console.WriteLine($"Sent {sent} events in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s; the fake API answered {api.Requests} requests, {api.Failed} with 500 or 429.");
 Console.WriteLine();
-Summary.Print(functions, store);
+Summary.Print(functions, summary);
 return 0;
-
-// Reads messageId without building an event (the host parses each line once, itself).
-static string? MessageIdOf(byte[] line)
-{
-    try
-    {
-        var reader = new Utf8JsonReader(line);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isId = reader.ValueTextEquals("messageId"u8);
-            reader.Read();
-            if (isId)
-            {
-                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-
-            reader.Skip();
-        }
-    }
-    catch (JsonException)
-    {
-    }
-
-    return null;
-}

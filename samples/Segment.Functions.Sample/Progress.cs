@@ -5,7 +5,7 @@ using Segment.Functions.Hosting;
 namespace Sample;
 
 /// <summary>The live line: sent / delivered / retrying / discarded, redrawn in a terminal, a line a second otherwise.</summary>
-public sealed class Progress(ISegmentFunctions functions, IDeliveryStore store, bool enabled)
+public sealed class Progress(ISegmentFunctions functions, bool enabled)
 {
     private readonly bool _redraw = !Console.IsOutputRedirected;
     private DateTime _last = DateTime.MinValue;
@@ -33,7 +33,7 @@ public sealed class Progress(ISegmentFunctions functions, IDeliveryStore store, 
         long delivered = 0, retrying = 0, discarded = 0, expired = 0;
         foreach (var destination in functions.Destinations.Append(DeliveryRecord.RejectedInput))
         {
-            var counts = store.Counts(destination);
+            var counts = functions.GetCounts(destination);
             (delivered, retrying, discarded, expired) = (delivered + counts.Delivered, retrying + counts.Retrying, discarded + counts.DiscardedTotal, expired + counts.Expired);
         }
 

@@ -11,14 +11,14 @@ namespace Sample;
 /// <summary>The sample's host setup, shared by the streaming run and serve mode.</summary>
 public static class SampleDestinations
 {
-    public static SegmentFunctionsBuilder Add(IServiceCollection services, ILoggingBuilder logging, FakeApi api, SampleOptions options, SummaryStore store)
+    public static SegmentFunctionsBuilder Add(IServiceCollection services, ILoggingBuilder logging, FakeApi api, SampleOptions options, DeliverySummary summary)
     {
         logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         // The functions log their own warnings into the delivery records; keep the console for the host's.
         logging.AddFilter("Segment.Functions.Destination", LogLevel.None);
         // The HttpClient's resilience pipeline logs every retried request; the delivery summary says enough.
         logging.AddFilter("Polly", LogLevel.None);
-        services.AddSingleton<IDeliveryStore>(store);
+        services.AddSingleton<IDeliveryObserver>(summary);
         return services
             .AddSegmentFunctions(o =>
             {

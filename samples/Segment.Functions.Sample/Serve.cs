@@ -11,11 +11,11 @@ namespace Sample;
 /// <summary>Serve mode: the sample's destinations behind the Tracking API endpoint, until Ctrl+C.</summary>
 public static class Serve
 {
-    public static async Task<int> RunAsync(FakeApi api, SampleOptions options, SummaryStore store)
+    public static async Task<int> RunAsync(FakeApi api, SampleOptions options, DeliverySummary summary)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls(options.Urls);
-        SampleDestinations.Add(builder.Services, builder.Logging, api, options, store)
+        SampleDestinations.Add(builder.Services, builder.Logging, api, options, summary)
             .AddIngestion(o =>
             {
                 if (options.WriteKey is { } key)
@@ -29,7 +29,6 @@ public static class Serve
                 }
             })
             .AddDashboard();
-        TimedFunctions.Register(builder.Services, store);
         // A port already taken is reported below in one line, not as the host's stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         await using var app = builder.Build();
@@ -50,7 +49,7 @@ public static class Serve
         Console.WriteLine($"Listening on {string.Join(", ", app.Urls)}: POST /v1/track, /v1/batch, … (Ctrl+C to stop)");
         Console.WriteLine($"Destinations {string.Join(", ", functions.Destinations)} deliver to a fake API at {api.BaseUrl}.");
         Console.WriteLine($"Delivery dashboard: {string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/functions"))} (from this machine only)");
-        var progress = new Progress(functions, store, options.Progress);
+        var progress = new Progress(functions, options.Progress);
         using (var timer = new PeriodicTimer(TimeSpan.FromSeconds(1)))
         {
             var stopping = app.Lifetime.ApplicationStopping;
@@ -69,7 +68,7 @@ public static class Serve
 
         await app.StopAsync();
         Console.WriteLine();
-        Summary.Print(functions, store);
+        Summary.Print(functions, summary);
         return 0;
     }
 }

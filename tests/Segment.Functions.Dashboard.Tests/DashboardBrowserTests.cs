@@ -1,3 +1,4 @@
+using Segment.Functions.Delivery;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Reflection;
@@ -86,7 +87,7 @@ public sealed class DashboardBrowserTests
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await AllTextAsync(tab, "section.destination h2 a"), Is.EqualTo(new[] { "Shop", "Audit" }));
         // Three delivered and two discarded were sent first; another test may have added a discard since.
-        var shop = _server.Store.Counts("Shop");
+        var shop = _server.Functions.GetCounts("Shop");
         Assert.That(shop.Delivered, Is.EqualTo(3));
         Assert.That(await TextAsync(tab, "section[data-destination=Shop] [data-count=delivered] b"), Is.EqualTo("3"));
         Assert.That(await TextAsync(tab, "section[data-destination=Shop] [data-count=discarded] b"), Is.EqualTo(shop.DiscardedTotal.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -18,9 +18,21 @@ internal sealed class RecordingStore : IDeliveryStore
 
     public int TerminalEvents(string destination) => _terminalByDestination.GetValueOrDefault(destination);
 
-    public void Record(DeliveryRecord record)
+    public ValueTask RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken cancellationToken = default)
     {
-        _inner.Record(record);
+        foreach (var record in records)
+        {
+            Record(record);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<DeliveryRecord>> QueryAsync(DeliveryQuery query, CancellationToken cancellationToken = default) => _inner.QueryAsync(query, cancellationToken);
+
+    private void Record(DeliveryRecord record)
+    {
+        _inner.RecordAsync([record]);
         if (record.IsTerminal)
         {
             _terminal.AddOrUpdate((record.Destination, record.Sequence), 1, static (_, n) => n + 1);
@@ -34,10 +46,6 @@ internal sealed class RecordingStore : IDeliveryStore
             }
         }
     }
-
-    public IReadOnlyList<DeliveryRecord> Recent(string destination, int limit = 100) => _inner.Recent(destination, limit);
-
-    public DeliveryCounts Counts(string destination) => _inner.Counts(destination);
 
     /// <summary>Completes when the destination has at least <paramref name="count"/> terminal records (with a real-time guard).</summary>
     public Task WhenTerminal(string destination, int count)

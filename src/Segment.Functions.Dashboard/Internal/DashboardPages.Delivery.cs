@@ -20,12 +20,12 @@ internal sealed partial class DashboardPages
 
     private static readonly DeliveryState[] FailureStates = [DeliveryState.Retrying, DeliveryState.Discarded, DeliveryState.Expired];
 
-    public Task<PageResult> DeliveryAsync(HttpContext context, string basePath)
+    public async Task<PageResult> DeliveryAsync(HttpContext context, string basePath)
     {
         var name = Query(context, "d");
         if (!IsDestination(name))
         {
-            return Task.FromResult(NotFound(basePath, $"No destination is named \"{name}\"."));
+            return NotFound(basePath, $"No destination is named \"{name}\".");
         }
 
         var destination = name!;
@@ -37,7 +37,7 @@ internal sealed partial class DashboardPages
         var pageNumber = int.TryParse(Query(context, "page"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
 
         var now = time.GetUtcNow();
-        var latest = DashboardRecords.Latest(Records(destination));
+        var latest = DashboardRecords.Latest(await RecordsAsync(destination, context.RequestAborted).ConfigureAwait(false));
         var failures = latest.Where(x => x.State != DeliveryState.Delivered
                 && (state is null || x.State == state)
                 && (reason is null || x.Reason == reason)
@@ -58,12 +58,12 @@ internal sealed partial class DashboardPages
             FailureTable(page, basePath, failures.Skip((pageNumber - 1) * pageSize).Take(pageSize));
             Pager(page, context, pageNumber, pages);
         });
-        return Task.FromResult(new PageResult(StatusCodes.Status200OK, html));
+        return new PageResult(StatusCodes.Status200OK, html);
     }
 
     private void Totals(Html page, string destination)
     {
-        var counts = store.Counts(destination);
+        var counts = functions.GetCounts(destination);
         var status = functions.GetStatus(destination);
         page.Element("h2", "Since the host started")
             .Markup("<table class=\"totals\"><thead><tr><th>Outcome</th><th>Reason</th><th class=\"num\">Events</th></tr></thead><tbody>");

@@ -9,18 +9,18 @@ namespace Segment.Functions.Dashboard.Internal;
 /// <summary>One event at one destination: its event JSON, error, logs, HTTP traces, attempts; and "send again".</summary>
 internal sealed partial class DashboardPages
 {
-    public Task<PageResult> EventAsync(HttpContext context, string basePath)
+    public async Task<PageResult> EventAsync(HttpContext context, string basePath)
     {
-        var record = FindRecord(Query(context, "d"), Query(context, "seq"));
-        return Task.FromResult(record is null
+        var record = await FindRecordAsync(Query(context, "d"), Query(context, "seq"), context.RequestAborted).ConfigureAwait(false);
+        return record is null
             ? NotFound(basePath, "That event is not among the destination's kept records (the store keeps the most recent ones).")
-            : new PageResult(StatusCodes.Status200OK, EventPage(context, basePath, record, notice: null)));
+            : new PageResult(StatusCodes.Status200OK, EventPage(context, basePath, record, notice: null));
     }
 
     /// <summary>Sends an expired or discarded event again, as a new event at its destination only; the new attempt is recorded.</summary>
     public async Task<PageResult> ResendAsync(HttpContext context, IFormCollection form, string basePath)
     {
-        var record = FindRecord(form["d"].ToString(), form["seq"].ToString());
+        var record = await FindRecordAsync(form["d"].ToString(), form["seq"].ToString(), context.RequestAborted).ConfigureAwait(false);
         if (record is null)
         {
             return NotFound(basePath, "That event is not among the destination's kept records.");
@@ -43,9 +43,9 @@ internal sealed partial class DashboardPages
     private static bool CanResend(DeliveryRecord record) =>
         record.State is DeliveryState.Discarded or DeliveryState.Expired && record.EventJson.Length > 0;
 
-    private DeliveryRecord? FindRecord(string? destination, string? sequence) =>
+    private async Task<DeliveryRecord?> FindRecordAsync(string? destination, string? sequence, CancellationToken cancellationToken) =>
         IsDestination(destination) && long.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
-            ? Records(destination!).FirstOrDefault(r => r.Sequence == seq)
+            ? (await RecordsAsync(destination!, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.Sequence == seq)
             : null;
 
     private string EventPage(HttpContext context, string basePath, DeliveryRecord record, string? notice) =>

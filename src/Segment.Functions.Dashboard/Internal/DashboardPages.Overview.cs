@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Segment.Functions.Delivery;
 using Segment.Functions.Hosting;
 
 namespace Segment.Functions.Dashboard.Internal;
@@ -11,21 +12,27 @@ internal sealed partial class DashboardPages
     {
         var health = await HealthAsync(context.RequestAborted).ConfigureAwait(false);
         var now = time.GetUtcNow();
+        var records = new Dictionary<string, IReadOnlyList<DeliveryRecord>>(StringComparer.Ordinal);
+        foreach (var name in functions.Destinations)
+        {
+            records[name] = await RecordsAsync(name, context.RequestAborted).ConfigureAwait(false);
+        }
+
         var page = Layout.Page(basePath, "Destinations", html =>
         {
             html.Open("p", ("class", "muted")).Text($"{functions.Destinations.Count} destination(s) · {Html.Time(now)} · refreshes every {(int)Options.RefreshInterval.TotalSeconds} s").Close("p");
             foreach (var name in functions.Destinations)
             {
-                Destination(html, basePath, name, health.TryGetValue(SegmentFunctionsBuilder.HealthCheckName(name), out var entry) ? entry : null, now);
+                Destination(html, basePath, name, health.TryGetValue(SegmentFunctionsBuilder.HealthCheckName(name), out var entry) ? entry : null, records[name], now);
             }
         }, Options.RefreshInterval);
         return new PageResult(StatusCodes.Status200OK, page);
     }
 
-    private void Destination(Html html, string basePath, string name, HealthReportEntry? health, DateTimeOffset now)
+    private void Destination(Html html, string basePath, string name, HealthReportEntry? health, IReadOnlyList<DeliveryRecord> records, DateTimeOffset now)
     {
         var status = functions.GetStatus(name);
-        var counts = store.Counts(name);
+        var counts = functions.GetCounts(name);
         html.Open("section", ("class", "card destination"), ("data-destination", name))
             .Open("h2").Link(Layout.Delivery(basePath, name), name).Markup(" ");
         if (health is { } entry)
@@ -53,7 +60,7 @@ internal sealed partial class DashboardPages
         Stat(html, "Discarded", counts.DiscardedTotal, "discarded");
         Stat(html, "Expired", counts.Expired, "expired");
         html.Markup("</div>");
-        MinuteTally.Count(Records(name), now).Render(html);
+        MinuteTally.Count(records, now).Render(html);
         html.Open("p").Link(Layout.Delivery(basePath, name), "Event Delivery").Markup(" · ")
             .Link(Layout.Delivery(basePath, name) + "&state=Retrying", "Waiting for retry").Markup(" · ")
             .Link($"{basePath}/test?d={Uri.EscapeDataString(name)}", "Test").Close("p")

@@ -121,7 +121,9 @@ internal sealed partial class DashboardPages(
     private PageResult NotFound(string basePath, string message) =>
         new(StatusCodes.Status404NotFound, Layout.Page(basePath, "Not found", html => html.Element("p", message, ("class", "error")).Link(basePath + "/", "Back to the overview")));
 
-    private IReadOnlyList<DeliveryRecord> Records(string destination) => store.Recent(destination, Options.RecordsRead);
+    // The store filters nothing here: the pages need each event's latest record, which only the whole recent list tells.
+    private async Task<IReadOnlyList<DeliveryRecord>> RecordsAsync(string destination, CancellationToken cancellationToken) =>
+        await store.QueryAsync(new DeliveryQuery(destination) { Limit = Options.RecordsRead }, cancellationToken).ConfigureAwait(false);
 
     private async Task<IReadOnlyDictionary<string, HealthReportEntry>> HealthAsync(CancellationToken cancellationToken)
     {

@@ -29,6 +29,9 @@ public sealed record DeliveryRecord
     /// <summary>How many times the handler ran for this event.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>When the destination took the event (its acceptance; the same for every record of the event).</summary>
+    public DateTimeOffset AcceptedAt { get; init; }
+
     /// <summary>When the first attempt started.</summary>
     public DateTimeOffset FirstAttemptAt { get; init; }
 

@@ -3,14 +3,14 @@ using System.Collections.Concurrent;
 namespace Segment.Functions.Delivery;
 
 /// <summary>
-/// The embedded default store: counts every outcome, and keeps the most recent records of each
-/// destination up to <see cref="MaxRecordsPerDestination"/> (older ones are dropped, counts stay).
+/// The embedded default store: keeps the most recent records of each destination up to
+/// <see cref="MaxRecordsPerDestination"/> (older ones are dropped; the host's counts are not affected).
 /// </summary>
 public sealed class InMemoryDeliveryStore : IDeliveryStore
 {
     private readonly ConcurrentDictionary<string, DestinationLog> _destinations = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the store.</summary>
+    /// <summary>Creates the store, keeping 10,000 records per destination.</summary>
     public InMemoryDeliveryStore()
         : this(10_000)
     {
@@ -18,6 +18,7 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
 
     /// <summary>Creates the store.</summary>
     /// <param name="maxRecordsPerDestination">How many recent records to keep per destination.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRecordsPerDestination"/> is less than 1.</exception>
     public InMemoryDeliveryStore(int maxRecordsPerDestination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordsPerDestination, 1);
@@ -28,73 +29,74 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
     public int MaxRecordsPerDestination { get; }
 
     /// <inheritdoc/>
-    public void Record(DeliveryRecord record)
+    public ValueTask RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        _destinations.GetOrAdd(record.Destination, static (_, max) => new DestinationLog(max), MaxRecordsPerDestination).Add(record);
+        ArgumentNullException.ThrowIfNull(records);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            _destinations.GetOrAdd(record.Destination, static (_, max) => new DestinationLog(max), MaxRecordsPerDestination).Add(record);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<DeliveryRecord> Recent(string destination, int limit) =>
-        _destinations.TryGetValue(destination, out var log) ? log.Recent(limit) : [];
-
-    /// <inheritdoc/>
-    public DeliveryCounts Counts(string destination) =>
-        _destinations.TryGetValue(destination, out var log) ? log.Counts() : new DeliveryCounts(0, new Dictionary<OutcomeReason, long>(), 0, 0);
+    public ValueTask<IReadOnlyList<DeliveryRecord>> QueryAsync(DeliveryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        IReadOnlyList<DeliveryRecord> found = _destinations.TryGetValue(query.Destination, out var log) ? log.Query(query) : [];
+        return ValueTask.FromResult(found);
+    }
 
     private sealed class DestinationLog(int max)
     {
         private readonly Lock _gate = new();
-        private readonly Queue<DeliveryRecord> _recent = new();
-        private readonly Dictionary<OutcomeReason, long> _discarded = [];
-        // Events (by sequence) whose latest record is a retry, so a later record moves them out of "retrying".
-        private readonly HashSet<long> _retrying = [];
-        private long _delivered;
-        private long _expired;
+        // A ring (grown up to max): _next is where the next record goes; once full it overwrites the oldest.
+        private DeliveryRecord[] _records = new DeliveryRecord[Math.Min(max, 1024)];
+        private int _next;
+        private int _count;
 
         public void Add(DeliveryRecord record)
         {
             lock (_gate)
             {
-                _retrying.Remove(record.Sequence);
-                switch (record.State)
+                if (_count == _records.Length && _records.Length < max)
                 {
-                    case DeliveryState.Delivered:
-                        _delivered++;
-                        break;
-                    case DeliveryState.Discarded:
-                        _discarded[record.Reason] = _discarded.GetValueOrDefault(record.Reason) + 1;
-                        break;
-                    case DeliveryState.Expired:
-                        _expired++;
-                        break;
-                    case DeliveryState.Retrying:
-                        _retrying.Add(record.Sequence);
-                        break;
+                    // Grow (oldest first) until the ring reaches its full size.
+                    var grown = new DeliveryRecord[Math.Min(max, _records.Length * 2)];
+                    for (var i = 0; i < _count; i++)
+                    {
+                        grown[i] = _records[(_next + i) % _records.Length];
+                    }
+
+                    _records = grown;
+                    _next = _count;
                 }
 
-                _recent.Enqueue(record);
-                while (_recent.Count > max)
-                {
-                    _recent.Dequeue();
-                }
+                _records[_next] = record;
+                _next = (_next + 1) % _records.Length;
+                _count = Math.Min(_count + 1, _records.Length);
             }
         }
 
-        public IReadOnlyList<DeliveryRecord> Recent(int limit)
+        public IReadOnlyList<DeliveryRecord> Query(DeliveryQuery query)
         {
+            var found = new List<DeliveryRecord>(Math.Min(query.Limit, 256));
+            var skip = query.Skip;
             lock (_gate)
             {
-                return _recent.Reverse().Take(limit).ToArray();
+                for (var i = 1; i <= _count && found.Count < query.Limit; i++)
+                {
+                    var record = _records[(_next - i + _records.Length) % _records.Length];
+                    if (query.Matches(record) && skip-- <= 0)
+                    {
+                        found.Add(record);
+                    }
+                }
             }
-        }
 
-        public DeliveryCounts Counts()
-        {
-            lock (_gate)
-            {
-                return new DeliveryCounts(_delivered, new Dictionary<OutcomeReason, long>(_discarded), _retrying.Count, _expired);
-            }
+            return found;
         }
     }
 }

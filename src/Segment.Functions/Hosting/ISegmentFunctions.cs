@@ -87,11 +87,29 @@ public interface ISegmentFunctions
     DestinationStatus GetStatus(string destination);
 
     /// <summary>
+    /// A destination's totals since the host started, kept by the host whatever the store: delivered,
+    /// discarded by reason, expired, and the events waiting for another attempt.
+    /// </summary>
+    /// <param name="destination">The destination's name, or <see cref="DeliveryRecord.RejectedInput"/> for input that never became an event.</param>
+    /// <exception cref="ArgumentException">No destination has that name.</exception>
+    DeliveryCounts GetCounts(string destination);
+
+    /// <summary>
     /// Completes when no destination has an event queued or being handled. Events waiting for a
     /// retry, a partly filled batch waiting for its time limit, and an event waiting its low-volume
     /// grace for company (<see cref="Batching.BatchingOptions.LowVolumeEventsPerSecond"/>) do not count: with
     /// a fake <see cref="TimeProvider"/>, advance it to move them on.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
+    /// <remarks>Also waits until the records of what finished have reached the <see cref="IDeliveryStore"/>.</remarks>
     Task WaitForIdleAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes when nothing is pending anywhere: no event queued, being handled, forming a batch or
+    /// waiting for a retry, and every record written to the <see cref="IDeliveryStore"/>. With the real
+    /// clock that may take up to the retry window (4 hours by default); with a fake
+    /// <see cref="TimeProvider"/>, advance it meanwhile. Use it instead of polling <see cref="GetStatus"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    Task WaitForCompletionAsync(CancellationToken cancellationToken = default);
 }

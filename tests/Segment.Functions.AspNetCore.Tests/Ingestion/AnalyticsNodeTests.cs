@@ -49,7 +49,7 @@ public sealed class AnalyticsNodeTests
         Assert.That((group.GroupId, (string?)group.Traits["name"]), Is.EqualTo(("org-7", "Acme Inc")));
         var alias = (AliasEvent)received["alias"];
         Assert.That(alias.PreviousId, Is.EqualTo("anon-99"));
-        Assert.That(server.Store.Counts("A").Delivered, Is.EqualTo(6));
+        Assert.That(server.Functions.GetCounts("A").Delivered, Is.EqualTo(6));
     }
 
     [Test]
@@ -94,8 +94,8 @@ public sealed class AnalyticsNodeTests
             Assert.That(indexes.Distinct().Count(), Is.EqualTo(Count));
         }
 
-        Assert.That(server.Store.Counts("A").Delivered, Is.EqualTo(Count));
-        Assert.That(server.Store.Counts("B").Delivered, Is.EqualTo(Count));
+        Assert.That(server.Functions.GetCounts("A").Delivered, Is.EqualTo(Count));
+        Assert.That(server.Functions.GetCounts("B").Delivered, Is.EqualTo(Count));
         Assert.That(refused.GetMeasurementSnapshot().EvaluateAsCounter(), Is.GreaterThan(0), "the burst was larger than the endpoint takes: some requests were told to come back");
         TestContext.Out.WriteLine($"refused requests: {refused.GetMeasurementSnapshot().EvaluateAsCounter()}; {output.Trim()}");
     }

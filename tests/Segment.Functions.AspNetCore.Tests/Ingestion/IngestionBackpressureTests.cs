@@ -92,7 +92,7 @@ public sealed class IngestionBackpressureTests
 
         Assert.That(fill.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
-        Assert.That(server.Store.Counts("A").DiscardedTotal, Is.Zero, "not recorded as discarded: the client sends it again");
+        Assert.That(server.Functions.GetCounts("A").DiscardedTotal, Is.Zero, "not recorded as discarded: the client sends it again");
         release.SetResult();
     }
 

@@ -272,7 +272,7 @@ public sealed class IngestionEndpointTests
         Assert.That(errors.Select(e => (int?)e!["index"]), Is.EqualTo(new int?[] { 1, 2 }));
         Assert.That((string?)errors[0]!["message"], Does.Contain("event"));
         Assert.That(server.A.Singles.Count, Is.EqualTo(2));
-        Assert.That(server.Store.Counts(DeliveryRecord.RejectedInput).DiscardedTotal, Is.EqualTo(1), "the invalid event is recorded");
+        Assert.That(server.Functions.GetCounts(DeliveryRecord.RejectedInput).DiscardedTotal, Is.EqualTo(1), "the invalid event is recorded");
     }
 
     [Test]

@@ -31,6 +31,6 @@ public sealed class RudderNodeTests
         Assert.That(((ScreenEvent)received["screen"]).Name, Is.EqualTo("Home"));
         Assert.That(((GroupEvent)received["group"]).GroupId, Is.EqualTo("org-7"));
         Assert.That(((AliasEvent)received["alias"]).PreviousId, Is.EqualTo("anon-7"));
-        Assert.That(server.Store.Counts("A").Delivered, Is.EqualTo(6));
+        Assert.That(server.Functions.GetCounts("A").Delivered, Is.EqualTo(6));
     }
 }

@@ -54,7 +54,7 @@ public class HostTests
         await host.SendJsonAsync("""{"type":"track","event":"Signed Up","userId":"u-1","messageId":"m-1"}""");
         await host.SettleAsync();
         var first = host.Records("Acme (JS)").Single();
-        for (var step = 0; step < 100 && host.Store.Counts("Acme (JS)").Delivered == 0; step++)
+        for (var step = 0; step < 100 && host.Functions.GetCounts("Acme (JS)").Delivered == 0; step++)
         {
             host.Time.Advance(TimeSpan.FromMinutes(1));
             await host.SettleAsync();
@@ -175,7 +175,7 @@ public class HostTests
         await host.SettleAsync();
 
         Assert.That(inFlight, Is.EqualTo(2), "two invocations awaited their fetch at the same time");
-        Assert.That(host.Store.Counts("Slow (JS)").Delivered, Is.EqualTo(6));
+        Assert.That(host.Functions.GetCounts("Slow (JS)").Delivered, Is.EqualTo(6));
         Assert.That((function!.MaxEngines, function.EnginesCreated), Is.EqualTo((2, 2)));
     }
 

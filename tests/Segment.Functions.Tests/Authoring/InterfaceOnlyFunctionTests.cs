@@ -75,7 +75,7 @@ public sealed class InterfaceOnlyFunctionTests
         Assert.That(failed.State, Is.EqualTo(DeliveryState.Discarded));
         Assert.That(failed.Error!.Message, Does.Contain("Plain"), "the function saw its destination's name in its context");
         Assert.That(failed.Logs, Does.Contain("cached value 1"), "the context's logger is captured with the invocation");
-        Assert.That(host.Store.Counts("Plain Batch").Delivered, Is.EqualTo(20));
+        Assert.That(host.Functions.GetCounts("Plain Batch").Delivered, Is.EqualTo(20));
         Assert.That(batches.Sizes, Is.EqualTo(new[] { 20 }), "the host sent the interface-only function one batch");
     }
 

@@ -4,70 +4,73 @@ namespace Segment.Functions.Tests.Delivery;
 
 public sealed class InMemoryDeliveryStoreTests
 {
-    private static DeliveryRecord Record(string id, DeliveryState state, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook") =>
-        new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), State = state, Reason = reason, Attempts = 1 };
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    [Test]
-    public void Counts_TwoEventsSharingAMessageId_AreTwoRetrying()
+    private static DeliveryRecord Record(string id, DeliveryState state, OutcomeReason reason = OutcomeReason.None, string destination = "Webhook", int minute = 0) =>
+        new() { Destination = destination, MessageId = id, Sequence = id.GetHashCode(StringComparison.Ordinal), State = state, Reason = reason, Attempts = 1, LastAttemptAt = T0.AddMinutes(minute) };
+
+    private static IReadOnlyList<DeliveryRecord> Query(InMemoryDeliveryStore store, DeliveryQuery query)
     {
-        var sut = new InMemoryDeliveryStore();
-
-        sut.Record(Record("same", DeliveryState.Retrying, OutcomeReason.Retry) with { Sequence = 1 });
-        sut.Record(Record("same", DeliveryState.Retrying, OutcomeReason.Retry) with { Sequence = 2 });
-        Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(2));
-
-        sut.Record(Record("same", DeliveryState.Delivered) with { Sequence = 1 });
-        Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
+        var found = store.QueryAsync(query);
+        Assert.That(found.IsCompletedSuccessfully, Is.True, "the in-memory store answers at once");
+        return found.Result;
     }
 
-    [Test]
-    public void Counts_AddUpByOutcomeAndReason()
-    {
-        var sut = new InMemoryDeliveryStore();
-
-        sut.Record(Record("a", DeliveryState.Delivered));
-        sut.Record(Record("b", DeliveryState.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("c", DeliveryState.Discarded, OutcomeReason.MessageRejected));
-        sut.Record(Record("d", DeliveryState.Discarded, OutcomeReason.BadRequest));
-        sut.Record(Record("e", DeliveryState.Retrying, OutcomeReason.Retry));
-        sut.Record(Record("f", DeliveryState.Expired, OutcomeReason.Timeout));
-
-        var counts = sut.Counts("Webhook");
-        Assert.That(counts.Delivered, Is.EqualTo(1));
-        Assert.That(counts.Discarded[OutcomeReason.MessageRejected], Is.EqualTo(2));
-        Assert.That(counts.Discarded[OutcomeReason.BadRequest], Is.EqualTo(1));
-        Assert.That(counts.DiscardedTotal, Is.EqualTo(3));
-        Assert.That(counts.Retrying, Is.EqualTo(1));
-        Assert.That(counts.Expired, Is.EqualTo(1));
-    }
+    private static void Add(InMemoryDeliveryStore store, params DeliveryRecord[] records) =>
+        Assert.That(store.RecordAsync(records).IsCompletedSuccessfully, Is.True);
 
     [Test]
-    public void Counts_RetryThenDelivered_LeavesRetrying()
-    {
-        var sut = new InMemoryDeliveryStore();
-
-        sut.Record(Record("a", DeliveryState.Retrying, OutcomeReason.Retry));
-        sut.Record(Record("a", DeliveryState.Retrying, OutcomeReason.Timeout));
-        Assert.That(sut.Counts("Webhook").Retrying, Is.EqualTo(1));
-        sut.Record(Record("a", DeliveryState.Delivered));
-
-        var counts = sut.Counts("Webhook");
-        Assert.That(counts.Retrying, Is.Zero);
-        Assert.That(counts.Delivered, Is.EqualTo(1));
-    }
-
-    [Test]
-    public void Recent_IsNewestFirstAndBoundedWhileCountsKeepEverything()
+    public void Query_IsNewestFirst_AndBoundedByMaxRecords()
     {
         var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 3);
 
         for (var i = 0; i < 10; i++)
         {
-            sut.Record(Record($"m{i}", DeliveryState.Delivered));
+            Add(sut, Record($"m{i}", DeliveryState.Delivered));
         }
 
-        Assert.That(sut.Recent("Webhook", 100).Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
-        Assert.That(sut.Counts("Webhook").Delivered, Is.EqualTo(10));
+        Assert.That(Query(sut, new DeliveryQuery("Webhook")).Select(r => r.MessageId), Is.EqualTo(new[] { "m9", "m8", "m7" }));
+    }
+
+    [Test]
+    public void Query_KeepsEveryRecordUpToTheLimit_AcrossTheRingGrowing()
+    {
+        var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 5_000);
+
+        Add(sut, [.. Enumerable.Range(0, 6_000).Select(i => Record($"m{i}", DeliveryState.Delivered))]);
+
+        var all = Query(sut, new DeliveryQuery("Webhook") { Limit = 10_000 });
+        Assert.That(all, Has.Count.EqualTo(5_000));
+        Assert.That(all.Select(r => r.MessageId), Is.EqualTo(Enumerable.Range(1_000, 5_000).Reverse().Select(i => $"m{i}")));
+    }
+
+    [Test]
+    public void Query_FiltersByStateReasonMessageIdAndTime()
+    {
+        var sut = new InMemoryDeliveryStore();
+        Add(
+            sut,
+            Record("a", DeliveryState.Delivered, minute: 1),
+            Record("b", DeliveryState.Discarded, OutcomeReason.MessageRejected, minute: 2),
+            Record("c", DeliveryState.Discarded, OutcomeReason.BadRequest, minute: 3),
+            Record("d", DeliveryState.Retrying, OutcomeReason.Retry, minute: 4),
+            Record("e", DeliveryState.Expired, OutcomeReason.Timeout, minute: 5));
+
+        Assert.That(Query(sut, new DeliveryQuery("Webhook") { States = new HashSet<DeliveryState> { DeliveryState.Discarded, DeliveryState.Expired } }).Select(r => r.MessageId), Is.EqualTo(new[] { "e", "c", "b" }));
+        Assert.That(Query(sut, new DeliveryQuery("Webhook") { Reason = OutcomeReason.BadRequest }).Select(r => r.MessageId), Is.EqualTo(new[] { "c" }));
+        Assert.That(Query(sut, new DeliveryQuery("Webhook") { MessageId = "d" }).Select(r => r.State), Is.EqualTo(new[] { DeliveryState.Retrying }));
+        Assert.That(Query(sut, new DeliveryQuery("Webhook") { Since = T0.AddMinutes(4) }).Select(r => r.MessageId), Is.EqualTo(new[] { "e", "d" }));
+    }
+
+    [Test]
+    public void Query_PagesWithSkipAndLimit()
+    {
+        var sut = new InMemoryDeliveryStore();
+        Add(sut, [.. Enumerable.Range(0, 10).Select(i => Record($"m{i}", i % 2 == 0 ? DeliveryState.Delivered : DeliveryState.Expired))]);
+
+        var expiredPage2 = Query(sut, new DeliveryQuery("Webhook") { States = new HashSet<DeliveryState> { DeliveryState.Expired }, Skip = 2, Limit = 2 });
+
+        Assert.That(expiredPage2.Select(r => r.MessageId), Is.EqualTo(new[] { "m5", "m3" }));
     }
 
     [Test]
@@ -75,22 +78,30 @@ public sealed class InMemoryDeliveryStoreTests
     {
         var sut = new InMemoryDeliveryStore();
 
-        sut.Record(Record("a", DeliveryState.Delivered, destination: "One"));
+        Add(sut, Record("a", DeliveryState.Delivered, destination: "One"));
 
-        Assert.That(sut.Counts("Two").Delivered, Is.Zero);
-        Assert.That(sut.Recent("Two", 100), Is.Empty);
-        Assert.That(sut.Recent("One", 100), Has.Count.EqualTo(1));
+        Assert.That(Query(sut, new DeliveryQuery("Two")), Is.Empty);
+        Assert.That(Query(sut, new DeliveryQuery("One")), Has.Count.EqualTo(1));
     }
 
     [Test]
-    public void Record_FromManyThreads_CountsEveryRecord()
+    public void Record_FromManyThreads_KeepsTheMostRecentOnesWhole()
     {
         var sut = new InMemoryDeliveryStore(maxRecordsPerDestination: 100);
 
-        Parallel.For(0, 20_000, i => sut.Record(Record($"m{i}", i % 2 == 0 ? DeliveryState.Delivered : DeliveryState.Expired)));
+        Parallel.For(0, 20_000, i => Add(sut, Record($"m{i}", i % 2 == 0 ? DeliveryState.Delivered : DeliveryState.Expired)));
 
-        var counts = sut.Counts("Webhook");
-        Assert.That(counts.Delivered + counts.Expired, Is.EqualTo(20_000));
-        Assert.That(sut.Recent("Webhook", 1000), Has.Count.EqualTo(100));
+        var kept = Query(sut, new DeliveryQuery("Webhook") { Limit = 1_000 });
+        Assert.That(kept, Has.Count.EqualTo(100));
+        Assert.That(kept, Is.All.Not.Null);
+        Assert.That(kept.Select(r => r.MessageId).Distinct().Count(), Is.EqualTo(100));
     }
+
+    [Test]
+    public void Constructor_RefusesAZeroLimit() =>
+        Assert.That(() => new InMemoryDeliveryStore(0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+
+    [Test]
+    public void DeliveryQuery_RefusesAnEmptyDestination() =>
+        Assert.That(() => new DeliveryQuery(""), Throws.ArgumentException);
 }

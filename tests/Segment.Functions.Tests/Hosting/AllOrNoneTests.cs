@@ -32,8 +32,8 @@ public sealed class AllOrNoneTests
 
         Assert.That(result.Results.Select(r => (r.Status, r.Routed)), Is.All.EqualTo((SendStatus.Accepted, 2)));
         await host.SettleAsync();
-        Assert.That(host.Store.Counts("A").Delivered, Is.EqualTo(5));
-        Assert.That(host.Store.Counts("B").Delivered, Is.EqualTo(5));
+        Assert.That(host.Functions.GetCounts("A").Delivered, Is.EqualTo(5));
+        Assert.That(host.Functions.GetCounts("B").Delivered, Is.EqualTo(5));
     }
 
     [Test]
@@ -54,7 +54,7 @@ public sealed class AllOrNoneTests
         Assert.That(host.Functions.GetStatus("Slow").Pending, Is.EqualTo(3), "the unit taken while waiting was given back");
         release.SetResult();
         await host.SettleAsync();
-        Assert.That(host.Store.Counts("Slow").Delivered, Is.EqualTo(3));
+        Assert.That(host.Functions.GetCounts("Slow").Delivered, Is.EqualTo(3));
         Assert.That(host.Records("Slow").Select(r => r.MessageId), Has.None.EqualTo("m-3").And.None.EqualTo("m-4"), "nothing was recorded for the group");
     }
 
@@ -88,7 +88,7 @@ public sealed class AllOrNoneTests
 
         Assert.That(result.Accepted, Is.EqualTo(3));
         await host.SettleAsync();
-        Assert.That(host.Store.Counts("Slow").Delivered, Is.EqualTo(6));
+        Assert.That(host.Functions.GetCounts("Slow").Delivered, Is.EqualTo(6));
     }
 
     [Test]
@@ -153,7 +153,7 @@ public sealed class AllOrNoneTests
 
         Assert.That(result.Results.Select(r => (r.Status, r.Routed)), Is.All.EqualTo((SendStatus.Accepted, 1)));
         await host.SettleAsync();
-        Assert.That((host.Store.Counts("A").Delivered, host.Store.Counts("B").Delivered), Is.EqualTo((0, 2)));
+        Assert.That((host.Functions.GetCounts("A").Delivered, host.Functions.GetCounts("B").Delivered), Is.EqualTo((0, 2)));
     }
 
     [Test]

@@ -34,7 +34,7 @@ public sealed class BatchingTests
         await host.SettleAsync();
 
         Assert.That(probe.BatchSizes, Is.EqualTo(new[] { 20, 20 }));
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(40));
+        Assert.That(host.Functions.GetCounts("Batcher").Delivered, Is.EqualTo(40));
     }
 
     [Test]
@@ -55,7 +55,7 @@ public sealed class BatchingTests
         host.Time.Advance(TimeSpan.FromSeconds(1));
         await host.SettleAsync();
         Assert.That(probe.BatchSizes, Is.EqualTo(new[] { 5 }));
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(5));
+        Assert.That(host.Functions.GetCounts("Batcher").Delivered, Is.EqualTo(5));
     }
 
     [Test]
@@ -118,14 +118,14 @@ public sealed class BatchingTests
 
         await SendAsync(host, 4);
         await host.SettleAsync();
-        Assert.That(host.Store.Counts("Batcher").Retrying, Is.EqualTo(4));
+        Assert.That(host.Functions.GetCounts("Batcher").Retrying, Is.EqualTo(4));
 
         // All four are due within the first backoff bound (1 s) and come back as one batch.
         host.Time.Advance(TimeSpan.FromSeconds(1));
         await host.RunToCompletionAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(probe.BatchSizes.Sum(), Is.EqualTo(8 - probe.Singles.Count));
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(4));
+        Assert.That(host.Functions.GetCounts("Batcher").Delivered, Is.EqualTo(4));
         Assert.That(host.Records("Batcher").Where(r => r.IsTerminal).Select(r => r.Attempts), Is.All.EqualTo(2));
     }
 

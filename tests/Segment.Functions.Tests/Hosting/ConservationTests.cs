@@ -127,7 +127,7 @@ public sealed class ConservationTests
         await host.SettleAsync();
         foreach (var (destination, routed) in expected)
         {
-            var counts = store.Counts(destination);
+            var counts = host.Functions.GetCounts(destination);
             var pending = host.Functions.GetStatus(destination).Pending;
             Assert.That(counts.Delivered + counts.DiscardedTotal + counts.Expired + pending, Is.EqualTo(routed), destination);
         }
@@ -137,7 +137,7 @@ public sealed class ConservationTests
         Assert.That(store.TerminalRecordsPerEvent, Is.All.EqualTo(1), "exactly one terminal record per event and destination");
         foreach (var (destination, routed) in expected)
         {
-            var counts = store.Counts(destination);
+            var counts = host.Functions.GetCounts(destination);
             Assert.That(store.TerminalEvents(destination), Is.EqualTo(routed), destination);
             Assert.That(counts.Delivered + counts.DiscardedTotal + counts.Expired, Is.EqualTo(routed), destination);
             Assert.That(counts.Retrying, Is.Zero, destination);

@@ -26,7 +26,7 @@ public sealed class LifecycleTests
 
         Assert.That(left, Is.Zero);
         Assert.That(probe.BatchSizes, Is.EqualTo(new[] { 5 }));
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(5));
+        Assert.That(host.Functions.GetCounts("Batcher").Delivered, Is.EqualTo(5));
     }
 
     [Test]
@@ -91,7 +91,7 @@ public sealed class LifecycleTests
         release.SetResult();
         Assert.That((await eleventh.WaitAsync(TimeSpan.FromSeconds(30))).IsAccepted, Is.True);
         await host.SettleAsync();
-        Assert.That(host.Store.Counts("Slow").Delivered, Is.EqualTo(11));
+        Assert.That(host.Functions.GetCounts("Slow").Delivered, Is.EqualTo(11));
     }
 
     [Test]
@@ -132,7 +132,7 @@ public sealed class LifecycleTests
         var result = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.That((result.Status, result.Routed), Is.EqualTo((SendStatus.Cancelled, 1)));
         await store.WhenTerminal("Free", 2);
-        Assert.That(store.Counts("Free").Delivered, Is.EqualTo(2), "the destination that took it delivers it");
+        Assert.That(host.Functions.GetCounts("Free").Delivered, Is.EqualTo(2), "the destination that took it delivers it");
     }
 
     [Test]
@@ -207,9 +207,9 @@ public sealed class LifecycleTests
         Assert.That(third.Status, Is.EqualTo(SendStatus.QueueFull));
         Assert.That(third.Routed, Is.EqualTo(1), "the other destination still took it");
         Assert.That(third.Error, Does.Contain("Slow"));
-        var counts = host.Store.Counts("Slow");
+        var counts = host.Functions.GetCounts("Slow");
         Assert.That((counts.Delivered, counts.Discarded[OutcomeReason.QueueFull]), Is.EqualTo((2, 1)));
-        Assert.That(host.Store.Counts("Fast").Delivered, Is.EqualTo(3));
+        Assert.That(host.Functions.GetCounts("Fast").Delivered, Is.EqualTo(3));
     }
 
     [Test]
@@ -231,7 +231,7 @@ public sealed class LifecycleTests
 
         await store.WhenTerminal("Fast", 50);
 
-        Assert.That(host.Store.Counts("Fast").Delivered, Is.EqualTo(50));
+        Assert.That(host.Functions.GetCounts("Fast").Delivered, Is.EqualTo(50));
         Assert.That(host.Functions.GetStatus("Stuck").Pending, Is.EqualTo(50));
     }
 }

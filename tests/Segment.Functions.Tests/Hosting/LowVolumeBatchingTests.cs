@@ -58,7 +58,7 @@ public sealed class LowVolumeBatchingTests
 
         Assert.That(probe.BatchSizes.Skip(batchesBefore), Is.EqualTo(new[] { 20 }), "one OnBatch of all 20");
         Assert.That(probe.Singles, Has.Count.EqualTo(singlesBefore), "none of the burst went to the single-event handler");
-        Assert.That(host.Store.Counts("Batcher").Delivered, Is.EqualTo(20 + (before == "nothing" ? 0 : before == "sparse traffic" ? 6 : 20)));
+        Assert.That(host.Functions.GetCounts("Batcher").Delivered, Is.EqualTo(20 + (before == "nothing" ? 0 : before == "sparse traffic" ? 6 : 20)));
     }
 
     [Test]

@@ -97,6 +97,6 @@ public sealed class RobustnessTests
         await host.SettleAsync();
 
         Assert.That(probe.Singles.Count, Is.EqualTo(2));
-        Assert.That(host.Store.Counts("A").Delivered, Is.EqualTo(1));
+        Assert.That(host.Functions.GetCounts("A").Delivered, Is.EqualTo(1));
     }
 }

@@ -116,7 +116,7 @@ public sealed class RoutingTests
         Assert.That(result.Error, Does.Contain(errorMentions).IgnoreCase);
         var record = host.Records(DeliveryRecord.RejectedInput).Single();
         Assert.That((record.State, record.Reason, record.Error!.Type), Is.EqualTo((DeliveryState.Discarded, OutcomeReason.BadRequest, "InvalidEventPayload")));
-        Assert.That(host.Store.Counts(DeliveryRecord.RejectedInput).Discarded[OutcomeReason.BadRequest], Is.EqualTo(1));
+        Assert.That(host.Functions.GetCounts(DeliveryRecord.RejectedInput).Discarded[OutcomeReason.BadRequest], Is.EqualTo(1));
         Assert.That(a.Singles, Is.Empty);
     }
 

@@ -75,7 +75,7 @@ public sealed class StopDrainTests
         var left = await stopping.WaitAsync(Guard);
 
         Assert.That(left, Is.Zero);
-        Assert.That(host.Store.Counts("A").Delivered, Is.EqualTo(4));
+        Assert.That(host.Functions.GetCounts("A").Delivered, Is.EqualTo(4));
     }
 
     [Test]

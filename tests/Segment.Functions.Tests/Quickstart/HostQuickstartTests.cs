@@ -46,8 +46,9 @@ public class HostQuickstartTests
         await host.StopAsync(); // stops intake, delivers what is queued (up to ShutdownTimeout), reports what is left
 
         var deliveries = host.Services.GetRequiredService<IDeliveryStore>();
-        DeliveryRecord latest = deliveries.Recent("Acme (EU)", 1).First();
-        DeliveryCounts us = deliveries.Counts("Acme (US)");
+        var eu = await deliveries.QueryAsync(new DeliveryQuery("Acme (EU)") { Limit = 1 }); // newest first
+        DeliveryRecord latest = eu[0];
+        DeliveryCounts us = functions.GetCounts("Acme (US)"); // totals since start, kept by the host
         Assert.That(result.Routed, Is.EqualTo(2));
         Assert.That((latest.MessageId, latest.State, latest.Attempts), Is.EqualTo(("m-1", DeliveryState.Delivered, 1)));
         Assert.That(us.Delivered, Is.EqualTo(1));

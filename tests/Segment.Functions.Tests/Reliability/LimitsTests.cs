@@ -61,7 +61,7 @@ public sealed class LimitsTests
         Assert.That(host.Functions.GetStatus("Down").WaitingForRetry, Is.EqualTo(5));
         Assert.That(results.Count(r => r.Status == SendStatus.QueueFull), Is.EqualTo(3));
         Assert.That(results.Last().Error, Does.Contain("QueueCapacity 5"));
-        Assert.That(host.Store.Counts("Down").Discarded[OutcomeReason.QueueFull], Is.EqualTo(3));
+        Assert.That(host.Functions.GetCounts("Down").Discarded[OutcomeReason.QueueFull], Is.EqualTo(3));
     }
 
     [Test]

@@ -122,8 +122,8 @@ public sealed class MisbehavingFunctionTests
         Assert.That(records.Select(r => (r.State, r.Reason, r.Attempts)), Is.All.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError, 1)));
         Assert.That(records.Select(r => r.Error), Is.All.EqualTo(new ErrorInfo("System.Collections.Generic.KeyNotFoundException", "customer 42 is not in the CRM")));
         Assert.That(thrower.Singles, Has.Count.EqualTo(3), "an unknown error is not retried");
-        Assert.That(store.Counts("Thrower").Discarded[OutcomeReason.UnknownError], Is.EqualTo(3));
-        Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(3));
+        Assert.That(host.Functions.GetCounts("Thrower").Discarded[OutcomeReason.UnknownError], Is.EqualTo(3));
+        Assert.That(host.Functions.GetCounts(Healthy).Delivered, Is.EqualTo(3));
         Assert.That(healthy.Singles.Select(e => e.MessageId), Is.EquivalentTo(new[] { "m-0", "m-1", "m-2" }));
     }
 
@@ -153,7 +153,7 @@ public sealed class MisbehavingFunctionTests
             await blocker.Called.Task.WaitAsync(Guard);
             await store.WhenTerminal(Healthy, 3);
 
-            Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(3), "delivered while the other destination's handler is blocked");
+            Assert.That(host.Functions.GetCounts(Healthy).Delivered, Is.EqualTo(3), "delivered while the other destination's handler is blocked");
             Assert.That(host.Functions.GetStatus("Blocker"), Is.EqualTo(new DestinationStatus("Blocker", Queued: 2, InFlight: 1, WaitingForRetry: 0)));
             Assert.That(host.Records("Blocker"), Is.Empty);
             Assert.That(blocker.Singles, Has.Count.EqualTo(1));
@@ -221,8 +221,8 @@ public sealed class MisbehavingFunctionTests
 
         var last = host.Store.Recent("Hanger", 100).First(r => r.MessageId == "m-0");
         Assert.That((last.State, last.Attempts), Is.EqualTo((DeliveryState.Delivered, 2)), "the retry ran and delivered");
-        Assert.That(store.Counts("Hanger").Delivered, Is.EqualTo(2));
-        Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(2));
+        Assert.That(host.Functions.GetCounts("Hanger").Delivered, Is.EqualTo(2));
+        Assert.That(host.Functions.GetCounts(Healthy).Delivered, Is.EqualTo(2));
         Assert.That(healthy.Singles, Has.Count.EqualTo(2));
     }
 
@@ -249,7 +249,7 @@ public sealed class MisbehavingFunctionTests
         var dropped = long.Parse(markLine.Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(dropped, Is.GreaterThan(LoudFunction.Bytes - maxLogBytes - 1), "the mark counts what was dropped");
         Assert.That(kept, Does.Contain(LoudFunction.Line[..50]), "what is kept is the function's own log text");
-        Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(1));
+        Assert.That(host.Functions.GetCounts(Healthy).Delivered, Is.EqualTo(1));
         Assert.That(store.Recent(Healthy, 100).Single().Logs, Is.Empty);
     }
 
@@ -276,7 +276,7 @@ public sealed class MisbehavingFunctionTests
         Assert.That(record.HttpTraces.Select(t => t.Url), Is.EqualTo(Enumerable.Range(0, 25).Select(i => $"https://probe.test/api/items/{i}")), "the first ones, in order");
         Assert.That(record.HttpTraces.Select(t => (t.Method, t.StatusCode)), Is.All.EqualTo(("POST", (int?)422)));
         Assert.That(record.HttpTraces[0].ResponseBody, Does.Contain("refused"));
-        Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(1));
+        Assert.That(host.Functions.GetCounts(Healthy).Delivered, Is.EqualTo(1));
     }
 
     [TestCase(0)]
@@ -305,7 +305,7 @@ public sealed class MisbehavingFunctionTests
         Assert.That(records, Has.Length.EqualTo(3));
         Assert.That(records.Select(r => (r.State, r.Reason, r.Attempts)), Is.All.EqualTo((DeliveryState.Discarded, OutcomeReason.UnknownError, 1)));
         Assert.That(records.Select(r => r.Error!.Message), Is.All.Contains($"returned {statuses} statuses for 3 events"));
-        Assert.That(store.Counts(Healthy).Delivered, Is.EqualTo(3));
+        Assert.That(host.Functions.GetCounts(Healthy).Delivered, Is.EqualTo(3));
     }
 
     public enum EventSource
@@ -379,7 +379,7 @@ public sealed class MisbehavingFunctionTests
         await host.SettleAsync();
 
         Assert.That(result.Routed, Is.EqualTo(2));
-        Assert.That(store.Counts("Observer").Delivered, Is.EqualTo(1));
+        Assert.That(host.Functions.GetCounts("Observer").Delivered, Is.EqualTo(1));
         Assert.That(JsonNode.Parse(mutatorSaw!)!["properties"]!["injected"]?.GetValue<string>(), Is.EqualTo("by Mutator"), "the mutator did change its event");
         Assert.That(JsonNode.DeepEquals(JsonNode.Parse(observerSaw!), JsonNode.Parse(json)), Is.True, $"the other destination must see the event as sent; it saw {observerSaw}");
         if (sent is not null)

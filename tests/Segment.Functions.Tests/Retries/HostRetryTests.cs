@@ -28,7 +28,7 @@ public sealed class HostRetryTests
         Assert.That(records[^1].LastAttemptAt, Is.GreaterThan(sentAt));
         Assert.That(records[0].Error!.Message, Is.EqualTo("503 from upstream"));
         Assert.That(records[^1].Error, Is.Null);
-        Assert.That(host.Store.Counts("Webhook"), Has.Property("Delivered").EqualTo(1).And.Property("Retrying").EqualTo(0));
+        Assert.That(host.Functions.GetCounts("Webhook"), Has.Property("Delivered").EqualTo(1).And.Property("Retrying").EqualTo(0));
     }
 
     [Test]
@@ -46,7 +46,7 @@ public sealed class HostRetryTests
         host.Time.Advance(TimeSpan.FromSeconds(1));
         await host.SettleAsync();
         Assert.That(probe.Singles.Count, Is.EqualTo(2));
-        Assert.That(host.Store.Counts("Webhook").Delivered, Is.EqualTo(1));
+        Assert.That(host.Functions.GetCounts("Webhook").Delivered, Is.EqualTo(1));
     }
 
     [Test]
@@ -66,7 +66,7 @@ public sealed class HostRetryTests
         // The last attempt is due when the window closes; the clock moves in 10 min steps here.
         Assert.That(last.LastAttemptAt - last.FirstAttemptAt, Is.GreaterThanOrEqualTo(TimeSpan.FromHours(4)).And.LessThan(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(10)));
         Assert.That(last.Error!.Message, Is.EqualTo("always down"));
-        var counts = host.Store.Counts("Webhook");
+        var counts = host.Functions.GetCounts("Webhook");
         Assert.That((counts.Expired, counts.Retrying, counts.Delivered), Is.EqualTo((1, 0, 0)));
     }
 
@@ -91,7 +91,7 @@ public sealed class HostRetryTests
         host.Time.Advance(TimeSpan.FromHours(1));
         await host.SettleAsync();
         Assert.That(probe.Singles, Has.Count.EqualTo(attempts), "no attempt after the window");
-        Assert.That(host.Store.Counts("Webhook").Expired, Is.EqualTo(1));
+        Assert.That(host.Functions.GetCounts("Webhook").Expired, Is.EqualTo(1));
     }
 
     [Test]

@@ -23,7 +23,7 @@ internal sealed class DestinationHealthCheck(SegmentFunctionsHost host, string d
             ["waitingForRetry"] = status.WaitingForRetry,
         };
 
-        if (pipeline.ReaderFailure is { } failure)
+        if (pipeline.WorkerFailure is { } failure)
         {
             return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, "The destination stopped reading its queue after an unexpected error.", failure, data));
         }

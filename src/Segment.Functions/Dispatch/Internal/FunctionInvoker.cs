@@ -47,7 +47,21 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
             @event,
             static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token),
             static (_, _, _, outcome) => [outcome],
-            cancellationToken);
+            cancellationToken,
+            watchedTimeout: default);
+
+    /// <summary>
+    /// Runs the single-event handler with <paramref name="timeoutToken"/> as its token: the caller
+    /// cancels it when the invocation's time is up (the host's watchdog, one timer per destination),
+    /// and that cancellation is the Timeout outcome. No timer of its own.
+    /// </summary>
+    public ValueTask<InvocationReport> InvokeWatchedAsync(SegmentEvent @event, CancellationToken timeoutToken) =>
+        RunAsync(
+            @event,
+            static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token),
+            static (_, _, _, outcome) => [outcome],
+            cancellationToken: default,
+            watchedTimeout: timeoutToken);
 
     /// <summary>Runs <c>OnBatch</c> and turns its result into one outcome per event, by index.</summary>
     /// <exception cref="OperationCanceledException">The caller's token was cancelled (not a timeout).</exception>
@@ -59,30 +73,46 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
                 ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
                 // A thrown error decides for the whole batch: RetryError and Timeout retry it, anything else discards it.
                 : Enumerable.Repeat(outcome, batch.Count).ToArray(),
-            cancellationToken);
+            cancellationToken,
+            watchedTimeout: default);
+
+    /// <summary>Runs <c>OnBatch</c> under a timeout the caller watches (see <see cref="InvokeWatchedAsync"/>).</summary>
+    public ValueTask<InvocationReport> InvokeBatchWatchedAsync(IReadOnlyList<SegmentEvent> events, CancellationToken timeoutToken) =>
+        RunAsync(
+            events,
+            static (self, batch, token) => EventDispatcher.DispatchBatch(self._function, batch, self._settings, token),
+            static (self, batch, task, outcome) => outcome.Kind == OutcomeKind.Delivered
+                ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
+                : Enumerable.Repeat(outcome, batch.Count).ToArray(),
+            cancellationToken: default,
+            watchedTimeout: timeoutToken);
 
     /// <summary>The one invocation path: capture scope, timeout, outcome.</summary>
     private async ValueTask<InvocationReport> RunAsync<TInput>(
         TInput input,
         Func<FunctionInvoker<TSettings>, TInput, CancellationToken, Task> start,
         Func<FunctionInvoker<TSettings>, TInput, Task, EventOutcome, IReadOnlyList<EventOutcome>> outcomes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        CancellationToken watchedTimeout)
     {
         var capture = new InvocationCapture(_options, _redactor, _time);
         var started = _time.GetTimestamp();
         var previous = InvocationCapture.Current;
         InvocationCapture.Current = capture;
+        // A timer per invocation only when nobody watches the time for us (the harness, the Test panel).
+        var timeout = watchedTimeout.CanBeCanceled ? null : new CancellationTokenSource(_options.Timeout, _time);
         try
         {
-            using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-            using var link = Link(cancellationToken, timeout);
-            var task = start(this, input, timeout.Token);
-            var outcome = await CompleteAsync(task, timeout.Token, cancellationToken).ConfigureAwait(false);
+            using var link = timeout is null ? default : Link(cancellationToken, timeout);
+            var token = timeout?.Token ?? watchedTimeout;
+            var task = start(this, input, token);
+            var outcome = await CompleteAsync(task, token, cancellationToken).ConfigureAwait(false);
             capture.Seal();
             return new InvocationReport(outcomes(this, input, task, outcome), capture, _time.GetElapsedTime(started));
         }
         finally
         {
+            timeout?.Dispose();
             InvocationCapture.Current = previous;
         }
     }
@@ -171,6 +201,12 @@ internal interface IFunctionInvoker
     ValueTask<InvocationReport> InvokeAsync(SegmentEvent @event, CancellationToken cancellationToken);
 
     ValueTask<InvocationReport> InvokeBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Runs the handler; cancelling <paramref name="timeoutToken"/> is its timeout.</summary>
+    ValueTask<InvocationReport> InvokeWatchedAsync(SegmentEvent @event, CancellationToken timeoutToken);
+
+    /// <summary>Runs <c>OnBatch</c>; cancelling <paramref name="timeoutToken"/> is its timeout.</summary>
+    ValueTask<InvocationReport> InvokeBatchWatchedAsync(IReadOnlyList<SegmentEvent> events, CancellationToken timeoutToken);
 }
 
 /// <summary>What one invocation produced: an outcome per event (one for a single event), and its captures.</summary>

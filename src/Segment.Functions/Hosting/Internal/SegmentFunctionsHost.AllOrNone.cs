@@ -1,3 +1,5 @@
+using Segment.Functions.Pipeline.Internal;
+
 namespace Segment.Functions.Hosting.Internal;
 
 /// <summary><see cref="ISegmentFunctions.SendAllOrNoneAsync"/>: a group of events queued whole or not at all.</summary>
@@ -90,7 +92,7 @@ internal sealed partial class SegmentFunctionsHost
                 }
                 catch (Exception exception)
                 {
-                    pipeline.RecordFilterFailure(events[i], exception);
+                    pipeline.Recorder.RecordFilterFailure(events[i], exception);
                     continue;
                 }
 

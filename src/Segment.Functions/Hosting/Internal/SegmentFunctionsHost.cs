@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segment.Functions.Delivery;
 using Segment.Functions.Events.Internal;
+using Segment.Functions.Pipeline.Internal;
+using Segment.Functions.Settings.Internal;
 using Segment.Functions.Telemetry.Internal;
 
 namespace Segment.Functions.Hosting.Internal;
@@ -17,7 +19,8 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
     private readonly Dictionary<string, DestinationPipeline> _byName;
     private readonly BoundDestination[] _bound;
     private readonly SegmentFunctionsOptions _options;
-    private readonly IDeliveryStore _store;
+    private readonly RecordWriter _records;
+    private readonly OutcomeRecorder _rejectedInput;
     private readonly SegmentFunctionsTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -28,19 +31,29 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
         DestinationRegistry registry,
         IOptions<SegmentFunctionsOptions> options,
         IDeliveryStore store,
+        IEnumerable<IDeliveryObserver> observers,
         SegmentFunctionsTelemetry telemetry,
         TimeProvider time,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
     {
         _options = options.Value;
-        _store = store;
         _telemetry = telemetry;
         _time = time;
         _logger = loggerFactory.CreateLogger("Segment.Functions.Host");
+        _records = new RecordWriter(store, _logger);
+        var watching = observers.ToArray();
         _bound = registry.Registrations.Select(r => r.Bind(services, _options.Invocation)).ToArray();
         _pipelines = registry.Registrations.Select((r, i) => new DestinationPipeline(
-            r.Name, _bound[i].Invoker, r.Filter, _options, store, telemetry, time, _logger)).ToArray();
+            r.Name,
+            _bound[i].Invoker,
+            r.Filter,
+            _options,
+            new OutcomeRecorder(r.Name, _options, _bound[i].Invoker.Redactor, _records, watching, telemetry, time, _logger),
+            telemetry,
+            time,
+            _logger)).ToArray();
+        _rejectedInput = new OutcomeRecorder(DeliveryRecord.RejectedInput, _options, SecretRedactor.None, _records, watching, telemetry, time, _logger);
         _byName = _pipelines.ToDictionary(p => p.Name, StringComparer.Ordinal);
         Destinations = _pipelines.Select(p => p.Name).ToArray();
         telemetry.Meter.CreateObservableGauge("segment.functions.queue.depth", () => Observe(static s => s.Queued + s.InFlight), "{event}", "Events queued or being handled, by destination.");
@@ -111,28 +124,45 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
         return new SendBatchResult(results);
     }
 
-    public DestinationStatus GetStatus(string destination) =>
-        _byName.TryGetValue(destination, out var pipeline)
-            ? pipeline.Status
-            : throw new ArgumentException($"No destination is named \"{destination}\". Registered: {string.Join(", ", Destinations)}.", nameof(destination));
+    public DestinationStatus GetStatus(string destination) => Pipeline(destination).Status;
 
-    public async Task WaitForIdleAsync(CancellationToken cancellationToken = default)
+    public DeliveryCounts GetCounts(string destination) =>
+        destination == DeliveryRecord.RejectedInput ? _rejectedInput.Counts.Snapshot() : Pipeline(destination).Counts;
+
+    public Task WaitForIdleAsync(CancellationToken cancellationToken = default) =>
+        WaitForAllAsync(static p => p.WhenIdle(), cancellationToken);
+
+    public Task WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
+        WaitForAllAsync(static p => p.WhenEmpty(), cancellationToken);
+
+    // Every destination at once, and every record written: an event retried on one destination may
+    // make another busy again, and a record still on its way to the store is not done yet.
+    private async Task WaitForAllAsync(Func<DestinationPipeline, Task> when, CancellationToken cancellationToken)
     {
-        // Idle everywhere at once: an event retried on one destination may make another busy again.
         while (true)
         {
-            var waits = Array.ConvertAll(_pipelines, p => p.WhenIdle());
+            var waits = Array.ConvertAll(_pipelines, p => when(p));
             if (Array.TrueForAll(waits, t => t.IsCompleted))
             {
-                return;
+                var written = _records.WhenWritten();
+                if (written.IsCompleted)
+                {
+                    return;
+                }
+
+                await written.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             await Task.WhenAll(waits).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Checks every destination's settings, then starts the pipelines.</summary>
-    /// <exception cref="InvalidOperationException">A destination's settings are invalid; the message names destination and setting.</exception>
+    private DestinationPipeline Pipeline(string destination) =>
+        _byName.TryGetValue(destination, out var pipeline)
+            ? pipeline
+            : throw new ArgumentException($"No destination is named \"{destination}\". Registered: {string.Join(", ", Destinations)}.", nameof(destination));
+
     internal void Start()
     {
         var invalid = new List<string>();
@@ -189,6 +219,16 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
         using var deadline = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
         var left = await Task.WhenAll(_pipelines.Select(p => StopOneAsync(p, deadline.Token, deadlineAt))).ConfigureAwait(false);
+        try
+        {
+            // The records of what finished reach the store too, within the same deadline.
+            await _records.WhenWritten().WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _records.GiveUp();
+        }
+
         Log.Stopped(_logger);
         return left.Sum();
     }
@@ -264,7 +304,7 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
             }
             catch (Exception exception)
             {
-                pipeline.RecordFilterFailure(@event, exception);
+                pipeline.Recorder.RecordFilterFailure(@event, exception);
                 continue;
             }
 
@@ -302,26 +342,7 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
     {
         Log.Safely(() => Log.RejectedInput(_logger, error));
         _telemetry.Rejected(null, "invalid");
-        var now = _time.GetUtcNow();
-        try
-        {
-            _store.Record(new DeliveryRecord
-            {
-                Destination = DeliveryRecord.RejectedInput,
-                MessageId = "",
-                Sequence = PendingEvent.NextSequence(),
-                State = DeliveryState.Discarded,
-                Reason = OutcomeReason.BadRequest,
-                FirstAttemptAt = now,
-                LastAttemptAt = now,
-                Error = new ErrorInfo(nameof(InvalidEventPayload), error),
-            });
-        }
-        catch (Exception exception)
-        {
-            Log.Safely(() => Log.RecordFailed(_logger, DeliveryRecord.RejectedInput, exception));
-        }
-
+        _rejectedInput.RecordRejectedInput(error);
         return new SendResult(SendStatus.Invalid, 0, error);
     }
 

@@ -59,4 +59,10 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Error, "Disposing the function of destination {Destination} failed")]
     public static partial void DisposeFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Error, "Delivery observer {Observer} threw for destination {Destination}; the event is not affected")]
+    public static partial void ObserverFailed(ILogger logger, string destination, string observer, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Destination {Destination}: a handler is still running {Timeout} after it started and does not give back its thread (it blocks instead of awaiting); its event is recorded as timed out and the next event runs on another thread")]
+    public static partial void HandlerOverran(ILogger logger, string destination, TimeSpan timeout);
 }

@@ -3,10 +3,10 @@ using Segment.Functions.Delivery;
 namespace Segment.Functions.Benchmarks;
 
 /// <summary>
-/// Counts terminal delivery records (any outcome but Retry) and completes a wait when a target count is
-/// reached. Optionally passes each record on to another store (the default in-memory one) first.
+/// Counts terminal delivery records (any outcome but Retry) as the host decides them, and completes a
+/// wait when a target count is reached. A delivery observer: the store behind it is the host's business.
 /// </summary>
-internal sealed class CountingDeliveryStore(IDeliveryStore? inner = null) : IDeliveryStore
+internal sealed class CountingObserver : IDeliveryObserver
 {
     private long _terminal;
     private long _delivered;
@@ -30,9 +30,8 @@ internal sealed class CountingDeliveryStore(IDeliveryStore? inner = null) : IDel
         return _reached.Task;
     }
 
-    public void Record(DeliveryRecord record)
+    public void OnRecorded(DeliveryRecord record)
     {
-        inner?.Record(record);
         if (!record.IsTerminal)
         {
             return;
@@ -48,9 +47,13 @@ internal sealed class CountingDeliveryStore(IDeliveryStore? inner = null) : IDel
             _reached.TrySetResult();
         }
     }
+}
 
-    public IReadOnlyList<DeliveryRecord> Recent(string destination, int limit = 100) => inner?.Recent(destination, limit) ?? [];
+/// <summary>A store that keeps nothing: what the runner measures without the default store's cost.</summary>
+internal sealed class DiscardingDeliveryStore : IDeliveryStore
+{
+    public ValueTask RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    public DeliveryCounts Counts(string destination) =>
-        inner?.Counts(destination) ?? new DeliveryCounts(0, new Dictionary<OutcomeReason, long>(), 0, 0);
+    public ValueTask<IReadOnlyList<DeliveryRecord>> QueryAsync(DeliveryQuery query, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<DeliveryRecord>>([]);
 }
