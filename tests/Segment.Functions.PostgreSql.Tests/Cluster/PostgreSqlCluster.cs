@@ -54,10 +54,14 @@ public sealed class PostgreSqlCluster : IDisposable
     /// <summary>Where the data folder and the server's log are.</summary>
     public string Folder => _folder;
 
-    /// <summary>Creates the cluster and starts it; throws with <see cref="NotInstalledMessage"/> when PostgreSQL is not installed.</summary>
-    public static PostgreSqlCluster Start(string? synchronousCommit = null)
+    /// <summary>
+    /// Creates the cluster and starts it; throws with <see cref="NotInstalledMessage"/> when PostgreSQL is not
+    /// installed under <paramref name="installRoot"/> (Debian's /usr/lib/postgresql). <paramref name="synchronousCommit"/>
+    /// is for benchmarks that measure what a flush per commit costs; tests keep the durable default.
+    /// </summary>
+    public static PostgreSqlCluster Start(string? synchronousCommit = null, string installRoot = "/usr/lib/postgresql")
     {
-        var binaries = FindBinaries() ?? throw new InvalidOperationException(NotInstalledMessage);
+        var binaries = FindBinaries(installRoot) ?? throw new InvalidOperationException(NotInstalledMessage);
         var asPostgresUser = Environment.UserName == "root";
         var folder = Path.Combine(Path.GetTempPath(), "segment-functions-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
@@ -119,9 +123,8 @@ public sealed class PostgreSqlCluster : IDisposable
     private string DataFolder => Path.Combine(_folder, "data");
 
     /// <summary>The bin folder of the newest PostgreSQL installed the Debian way (/usr/lib/postgresql/N/bin), or null.</summary>
-    private static string? FindBinaries()
+    private static string? FindBinaries(string root)
     {
-        const string root = "/usr/lib/postgresql";
         if (!Directory.Exists(root))
         {
             return null;
