@@ -48,7 +48,11 @@ internal static class SchemaMigrator
         finally
         {
             // Unlock even when cancelled: the connection goes back to the pool, and a session lock would stay with it.
-            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", CancellationToken.None, LockKey(schema)).ConfigureAwait(false);
+            // A broken connection has lost its session, and its lock with it: nothing to unlock, and the original error stands.
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", CancellationToken.None, LockKey(schema)).ConfigureAwait(false);
+            }
         }
     }
 
