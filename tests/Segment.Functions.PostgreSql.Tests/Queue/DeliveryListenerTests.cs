@@ -22,6 +22,26 @@ public sealed class DeliveryListenerTests : QueueTest
     }
 
     [Test]
+    public async Task NextWakeUp_GroupCommitFailed_NoWakeUpForRowsThatAreNotThere()
+    {
+        await using var listener = new DeliveryListener(DataSource, Options, Time);
+        listener.Start();
+        await listener.WhenListeningAsync(1, CancellationToken.None).WaitAsync(Timeout);
+        var wakeA = listener.NextWakeUp("A");
+        var wakeB = listener.NextWakeUp("B");
+        await using var writer = new DeliveryWriter(DataSource, Options, Time, Telemetry);
+
+        // One event for A and for "" (which the table refuses): the transaction, and its NOTIFY for A, roll back.
+        Assert.ThrowsAsync<Segment.Functions.PostgreSql.Internal.PostgreSqlCommitException>(async () => await writer.EnqueueAsync(
+            [new NewDelivery("A", "m-1", "track", "{}"u8.ToArray()), new NewDelivery("", "m-1", "track", "{}"u8.ToArray())], CancellationToken.None));
+        await EnqueueAsync("B", "b-1");
+        await wakeB.WaitAsync(Timeout);
+
+        // B's notification came after A's would have: had A's been sent, it would have arrived first.
+        Assert.That(wakeA.IsCompleted, Is.False);
+    }
+
+    [Test]
     public async Task WaitAsync_NoNotification_ReturnsAfterThePollIntervalOnTheClock()
     {
         await using var listener = new DeliveryListener(DataSource, Options, Time);
