@@ -64,6 +64,26 @@ public sealed class DeliveryWriterTests : PostgreSqlTest
     }
 
     [Test]
+    public async Task EnqueueAsync_CallsWithinTheLinger_CommitTogetherOnlyWhenTheLingerIsOver()
+    {
+        await using var writer = CreateSut();
+
+        var calls = Enumerable.Range(0, 10).Select(i => writer.EnqueueAsync([Row("A", $"m-{i}")], CancellationToken.None).AsTask()).ToArray();
+        // The group waits out the linger on the fake clock: nothing can be committed before it moves.
+        Assert.That(calls.Any(call => call.IsCompleted), Is.False);
+        var all = Task.WhenAll(calls);
+        for (var i = 0; i < 1000 && !all.IsCompleted; i++)
+        {
+            Time.Advance(Options.CommitLinger);
+            await Task.WhenAny(all, Task.Delay(10));
+        }
+
+        await all.WaitAsync(Timeout);
+        Assert.That(await ScalarAsync<long>($"SELECT count(DISTINCT xmin::text) FROM {Table("deliveries")}"), Is.EqualTo(1), "one transaction for the ten callers");
+        Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM {Table("deliveries")}"), Is.EqualTo(10));
+    }
+
+    [Test]
     public async Task EnqueueAsync_MaxCommitGroup_CapsRowsPerTransactionWithoutSplittingAnEvent()
     {
         Options.CommitLinger = TimeSpan.FromMilliseconds(20);
