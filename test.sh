@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tests, with what they need: installs what is missing (Debian: chromium, nodejs, npm; npm:
+# The tests, with what they need: installs what is missing (Debian: chromium, nodejs, npm, postgresql; npm:
 # the real SDKs into artifacts/node), then runs `dotnet test Segment.Functions.sln -c Release "$@"`.
 # Extra arguments go to dotnet test (CI passes --no-build and a TRX logger).
 set -euo pipefail
@@ -9,6 +9,9 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The PostgreSQL tests start their own throwaway server from these binaries (initdb, pg_ctl) on a free
+# loopback port; the cluster the package may create and start for itself (port 5432) is not used.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${missing[*]}. Install them (sudo apt-get install -y ${missing[*]}) and run again." >&2

@@ -5,6 +5,7 @@ namespace Segment.Functions.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/Segment.Functions.Benchmarks -- throughput [options]</c> runs
 /// the end-to-end throughput runner (<see cref="ThroughputRunner"/>; <c>throughput --help</c> lists the options);
+/// <c>-- postgres [options]</c> measures durable delivery's floor on PostgreSQL (<see cref="PostgreSqlBaseline"/>);
 /// anything else goes to the BenchmarkDotNet suites, e.g. <c>-- --filter '*DispatchBenchmark*'</c>.
 /// </summary>
 public static class Program
@@ -14,6 +15,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "throughput")
         {
             return ThroughputRunner.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "postgres")
+        {
+            return PostgreSqlBaseline.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
