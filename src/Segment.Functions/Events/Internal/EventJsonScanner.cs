@@ -6,7 +6,8 @@ namespace Segment.Functions.Events.Internal;
 /// The parser's one pass over an event's UTF-8 JSON, with <see cref="Utf8JsonReader"/>: it checks the
 /// syntax and the depth limit (the reader's own errors, the same JsonDocument gives), refuses duplicate
 /// property names in every object at every depth and escapes that decode to a lone UTF-16 surrogate,
-/// and files each top-level field's value as a <see cref="JsonSlice"/> of the bytes.
+/// and files each top-level field's value as a <see cref="JsonSlice"/> of the bytes (noting which
+/// timestamp fields hold an ISO-8601 date-time).
 /// </summary>
 /// <remarks>
 /// Why not <see cref="JsonDocument"/>: building one costs about as much as this whole pass, its
@@ -99,9 +100,11 @@ internal static class EventJsonScanner
                             loneSurrogate = true;
                         }
 
-                        if (topLevel)
+                        if (topLevel && field != EventField.Unknown)
                         {
-                            File(ref slots, field, new JsonSlice(json, (int)reader.TokenStartIndex, reader.ValueSpan.Length + 2, JsonValueKind.String, escaped));
+                            // Timestamps are checked here, on the reader already there, rather than re-read later.
+                            var isDateTime = EventFields.Get(field).Kind == EventFieldKind.Timestamp && reader.TryGetDateTimeOffset(out _);
+                            File(ref slots, field, new JsonSlice(json, (int)reader.TokenStartIndex, reader.ValueSpan.Length + 2, JsonValueKind.String, escaped, isDateTime));
                         }
                         else if (reader.CurrentDepth == 0)
                         {

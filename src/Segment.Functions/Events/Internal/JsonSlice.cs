@@ -8,26 +8,30 @@ namespace Segment.Functions.Events.Internal;
 /// and what kind of value it is. Reading it costs only the value itself; a field nobody reads costs
 /// nothing, and an unread field is written back byte for byte.
 /// </summary>
-/// <remarks>16 bytes: the length, the kind and the escape flag share one integer, so a record's fields stay small.</remarks>
+/// <remarks>16 bytes: the length, the kind and two flags share one integer, so a record's fields stay small.</remarks>
 internal readonly struct JsonSlice
 {
     private const int LengthBits = 26; // up to 64 MB, above the 16 MB EventParseOptions allows
     private const int LengthMask = (1 << LengthBits) - 1;
     private const int EscapedBit = 1 << 30;
+    private const int DateTimeBit = 1 << 31;
 
     private readonly EventJson? _json;
     private readonly int _start;
     private readonly int _lengthKindEscaped;
 
-    public JsonSlice(EventJson json, int start, int length, JsonValueKind kind, bool escaped)
+    public JsonSlice(EventJson json, int start, int length, JsonValueKind kind, bool escaped, bool isDateTime = false)
     {
         _json = json;
         _start = start;
-        _lengthKindEscaped = length | ((int)kind << LengthBits) | (escaped ? EscapedBit : 0);
+        _lengthKindEscaped = length | ((int)kind << LengthBits) | (escaped ? EscapedBit : 0) | (isDateTime ? DateTimeBit : 0);
     }
 
     /// <summary>The kind of value; <see cref="JsonValueKind.Undefined"/> when the field was absent.</summary>
     public JsonValueKind Kind => _json is null ? JsonValueKind.Undefined : (JsonValueKind)((_lengthKindEscaped >> LengthBits) & 0xF);
+
+    /// <summary>Whether the parser found a string to be an ISO-8601 date-time (it checks the timestamp fields only).</summary>
+    public bool IsDateTime => (_lengthKindEscaped & DateTimeBit) != 0;
 
     /// <summary>Whether a string holds backslash escapes (and so must be decoded, not just transcoded).</summary>
     public bool IsEscaped => (_lengthKindEscaped & EscapedBit) != 0;

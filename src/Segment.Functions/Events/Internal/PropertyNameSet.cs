@@ -11,8 +11,9 @@ namespace Segment.Functions.Events.Internal;
 /// allocates nothing for ordinary events.
 /// </summary>
 /// <remarks>
-/// Names of small objects are compared linearly (a cheap hash first, then the bytes): real events
-/// have objects of a few dozen names at most. An object past <see cref="LinearLimit"/> names moves
+/// Names of small objects are compared linearly (a cheap hash first, then the bytes), and only when a
+/// 64-bit filter of the object's hashes says the name may be there already: real events have objects
+/// of a few dozen names at most, and most names are let through by the filter alone. An object past <see cref="LinearLimit"/> names moves
 /// to a hash set, so a hostile object with thousands of names costs linear time, not quadratic.
 /// </remarks>
 internal sealed class PropertyNameSet
@@ -110,14 +111,21 @@ internal sealed class PropertyNameSet
         }
 
         var hash = Hash(name);
-        for (var i = frame.FirstName; i < _nameCount; i++)
+        // One bit of 64 per name seen: a name whose bit is not set yet is new, without a comparison.
+        var bit = 1UL << (int)((uint)hash * 0x9E3779B1u >> 26);
+        if ((frame.Seen & bit) != 0)
         {
-            ref readonly var other = ref _names[i];
-            if (other.Hash == hash && name.SequenceEqual(other.Decoded ? _decoded.AsSpan(other.Start, other.Length) : json.Slice(other.Start, other.Length)))
+            for (var i = frame.FirstName; i < _nameCount; i++)
             {
-                return false;
+                ref readonly var other = ref _names[i];
+                if (other.Hash == hash && name.SequenceEqual(other.Decoded ? _decoded.AsSpan(other.Start, other.Length) : json.Slice(other.Start, other.Length)))
+                {
+                    return false;
+                }
             }
         }
+
+        frame.Seen |= bit;
 
         if (_nameCount - frame.FirstName == LinearLimit)
         {
@@ -162,6 +170,7 @@ internal sealed class PropertyNameSet
     private struct Frame(int firstName)
     {
         public readonly int FirstName = firstName;
+        public ulong Seen;
         public HashSet<string>? Large;
     }
 }

@@ -196,7 +196,7 @@ internal static class SegmentEventParser
         (EventFieldKind.Id, JsonValueKind.Number) => null,
         (EventFieldKind.Text or EventFieldKind.Id, _) => $"\"{field.Name}\" must be a string, not {Describe(value.Kind)}.",
         // Checked now, though read only when asked: a bad timestamp must be a parse error, not a surprise inside a handler.
-        (EventFieldKind.Timestamp, JsonValueKind.String) => value.TryGetDateTimeOffset(out _)
+        (EventFieldKind.Timestamp, JsonValueKind.String) => value.IsDateTime
             ? null
             : $"\"{field.Name}\" is not an ISO-8601 date-time: {Quote(value.GetString())}.",
         (EventFieldKind.Timestamp, _) => $"\"{field.Name}\" must be an ISO-8601 date-time string, not {Describe(value.Kind)}.",
