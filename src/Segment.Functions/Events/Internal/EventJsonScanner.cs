@@ -45,11 +45,16 @@ internal static class EventJsonScanner
                 var topLevel = reader.CurrentDepth == 1 && rootKind == JsonValueKind.Object;
                 switch (reader.TokenType)
                 {
-                    case JsonTokenType.StartObject:
-                        names.StartObject();
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        var isObject = reader.TokenType == JsonTokenType.StartObject;
+                        if (isObject)
+                        {
+                            names.StartObject();
+                        }
+
                         if (reader.CurrentDepth == 0)
                         {
-                            rootKind = JsonValueKind.Object;
+                            rootKind = isObject ? JsonValueKind.Object : JsonValueKind.Array;
                         }
                         else if (topLevel)
                         {
@@ -59,32 +64,17 @@ internal static class EventJsonScanner
 
                         break;
 
-                    case JsonTokenType.StartArray:
-                        if (reader.CurrentDepth == 0)
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        var endsObject = reader.TokenType == JsonTokenType.EndObject;
+                        if (endsObject)
                         {
-                            rootKind = JsonValueKind.Array;
-                        }
-                        else if (topLevel)
-                        {
-                            containerField = field;
-                            containerStart = (int)reader.TokenStartIndex;
+                            names.EndObject();
                         }
 
-                        break;
-
-                    case JsonTokenType.EndObject:
-                        names.EndObject();
                         if (topLevel)
                         {
-                            File(ref slots, containerField, new JsonSlice(json, containerStart, (int)reader.BytesConsumed - containerStart, JsonValueKind.Object, escaped: false));
-                        }
-
-                        break;
-
-                    case JsonTokenType.EndArray:
-                        if (topLevel)
-                        {
-                            File(ref slots, containerField, new JsonSlice(json, containerStart, (int)reader.BytesConsumed - containerStart, JsonValueKind.Array, escaped: false));
+                            var kind = endsObject ? JsonValueKind.Object : JsonValueKind.Array;
+                            File(ref slots, containerField, new JsonSlice(json, containerStart, (int)reader.BytesConsumed - containerStart, kind, escaped: false));
                         }
 
                         break;
@@ -115,7 +105,7 @@ internal static class EventJsonScanner
 
                     default:
                         // A number, true, false or null.
-                        var kind = reader.TokenType switch
+                        var valueKind = reader.TokenType switch
                         {
                             JsonTokenType.Number => JsonValueKind.Number,
                             JsonTokenType.True => JsonValueKind.True,
@@ -124,11 +114,11 @@ internal static class EventJsonScanner
                         };
                         if (topLevel)
                         {
-                            File(ref slots, field, new JsonSlice(json, (int)reader.TokenStartIndex, reader.ValueSpan.Length, kind, escaped: false));
+                            File(ref slots, field, new JsonSlice(json, (int)reader.TokenStartIndex, reader.ValueSpan.Length, valueKind, escaped: false));
                         }
                         else if (reader.CurrentDepth == 0)
                         {
-                            rootKind = kind;
+                            rootKind = valueKind;
                         }
 
                         break;
