@@ -37,6 +37,9 @@ internal static class EventJsonScanner
         var field = EventField.Unknown;
         var containerField = EventField.Unknown;
         var containerStart = 0;
+
+        // The Spec fields met at the top level, one bit per EventField.
+        var topLevelFields = 0u;
         try
         {
             while (reader.Read())
@@ -80,7 +83,7 @@ internal static class EventJsonScanner
                         break;
 
                     case JsonTokenType.PropertyName:
-                        field = ReadName(ref reader, utf8, names, topLevel, ref duplicate, ref loneSurrogate);
+                        field = ReadName(ref reader, utf8, names, topLevel, ref topLevelFields, ref duplicate, ref loneSurrogate);
                         break;
 
                     case JsonTokenType.String:
@@ -144,28 +147,38 @@ internal static class EventJsonScanner
     }
 
     /// <summary>Checks a property name against its object's other names; the top-level field it names, if any.</summary>
-    private static EventField ReadName(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, PropertyNameSet names, bool topLevel, ref string? duplicate, ref bool loneSurrogate)
+    private static EventField ReadName(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, PropertyNameSet names, bool topLevel, ref uint topLevelFields, ref string? duplicate, ref bool loneSurrogate)
     {
         var raw = reader.ValueSpan;
-        bool added;
-        ReadOnlySpan<byte> name;
-        if (!reader.ValueIsEscaped)
+        var decoded = reader.ValueIsEscaped;
+        ReadOnlySpan<byte> name = raw;
+        if (decoded)
         {
-            name = raw;
-            added = names.Add(utf8, (int)reader.TokenStartIndex + 1, raw.Length, decoded: false);
+            if (HasLoneSurrogateEscape(raw))
+            {
+                // Undecodable, so it cannot be compared: the event is refused anyway.
+                loneSurrogate = true;
+                return EventField.Unknown;
+            }
+
+            var buffer = names.DecodeBuffer(raw.Length);
+            name = buffer[..reader.CopyString(buffer)];
         }
-        else if (HasLoneSurrogateEscape(raw))
+
+        var field = topLevel ? EventFields.Identify(name) : EventField.Unknown;
+        bool added;
+        if (field != EventField.Unknown)
         {
-            // Undecodable, so it cannot be compared: the event is refused anyway.
-            loneSurrogate = true;
-            return EventField.Unknown;
+            // A Spec field at the top level is its own bit: no name comparison needed.
+            var bit = 1u << (int)field;
+            added = (topLevelFields & bit) == 0;
+            topLevelFields |= bit;
         }
         else
         {
-            var buffer = names.DecodeBuffer(raw.Length);
-            var length = reader.CopyString(buffer);
-            name = buffer[..length];
-            added = names.Add(utf8, 0, length, decoded: true);
+            added = decoded
+                ? names.Add(utf8, 0, name.Length, decoded: true)
+                : names.Add(utf8, (int)reader.TokenStartIndex + 1, raw.Length, decoded: false);
         }
 
         if (!added && duplicate is null)
@@ -174,7 +187,7 @@ internal static class EventJsonScanner
             duplicate = $"Event is not valid JSON: Duplicate property '{System.Text.Encoding.UTF8.GetString(name)}' encountered during deserialization.";
         }
 
-        return topLevel ? EventFields.Identify(name) : EventField.Unknown;
+        return field;
     }
 
     /// <summary>
