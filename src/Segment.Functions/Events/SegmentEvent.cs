@@ -40,8 +40,8 @@ public abstract record SegmentEvent
     // Every Spec field's value, at the slot the field table (EventFields) gives it.
     internal EventFieldValues _fields;
 
-    // The parsed object this event is a view over; the source of AdditionalFields.
-    internal JsonElement _root;
+    // The JSON this event was parsed from (null when built in code); the source of AdditionalFields.
+    internal EventJson? _json;
     private JsonObject? _additionalFields;
 
     private protected SegmentEvent()
@@ -292,12 +292,12 @@ public abstract record SegmentEvent
             return;
         }
 
-        if (_root.ValueKind != JsonValueKind.Object)
+        if (_json is null)
         {
             return;
         }
 
-        foreach (var property in _root.EnumerateObject())
+        foreach (var property in _json.Root.EnumerateObject())
         {
             if (!OwnsField(Identify(property)))
             {
@@ -320,9 +320,9 @@ public abstract record SegmentEvent
     private JsonObject ReadAdditionalFields()
     {
         var fields = new JsonObject();
-        if (_root.ValueKind == JsonValueKind.Object)
+        if (_json is not null)
         {
-            foreach (var property in _root.EnumerateObject())
+            foreach (var property in _json.Root.EnumerateObject())
             {
                 if (!OwnsField(Identify(property)))
                 {

@@ -31,9 +31,9 @@ internal enum EventField : byte
     Traits,
 }
 
-/// <summary>One parsed element per <see cref="EventField"/>, on the stack while an event is built.</summary>
+/// <summary>One top-level value per <see cref="EventField"/>, on the stack while an event is built.</summary>
 [InlineArray(EventFields.Count)]
 internal struct EventFieldSlots
 {
-    private System.Text.Json.JsonElement _element;
+    private JsonSlice _value;
 }

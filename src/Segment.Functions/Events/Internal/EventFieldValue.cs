@@ -5,9 +5,9 @@ using System.Text.Json.Nodes;
 namespace Segment.Functions.Events.Internal;
 
 /// <summary>
-/// The value of one field of an event: the parsed element it came from, the value read from it on
+/// The value of one field of an event: the slice of the event's JSON it came from, the value read from it on
 /// first use (a string, a boxed <see cref="DateTimeOffset"/> or a <see cref="JsonObject"/>, by the
-/// field's <see cref="EventFieldKind"/>), or a value set in code. Keeping the element means a field
+/// field's <see cref="EventFieldKind"/>), or a value set in code. Keeping the slice means a field
 /// nobody reads costs no allocation, and an untouched field is written back byte for byte.
 /// </summary>
 /// <remarks>
@@ -16,18 +16,18 @@ namespace Segment.Functions.Events.Internal;
 /// </remarks>
 internal struct EventFieldValue
 {
-    private readonly JsonElement _source;
+    private readonly JsonSlice _source;
     private readonly bool _setInCode;
     private object? _value;
 
-    private EventFieldValue(JsonElement source, object? value, bool setInCode)
+    private EventFieldValue(JsonSlice source, object? value, bool setInCode)
     {
         _source = source;
         _value = value;
         _setInCode = setInCode;
     }
 
-    public static EventFieldValue FromJson(JsonElement source) => new(source, null, setInCode: false);
+    public static EventFieldValue FromJson(JsonSlice source) => new(source, null, setInCode: false);
 
     public static EventFieldValue FromText(string? value) => new(default, value, setInCode: true);
 
@@ -36,8 +36,11 @@ internal struct EventFieldValue
     // A bag is never null: setting null makes it empty.
     public static EventFieldValue FromObject(JsonObject? value) => new(default, value ?? [], setInCode: true);
 
-    /// <summary>The parsed element (undefined when the field was absent or set in code).</summary>
-    public readonly JsonElement Source => _source;
+    /// <summary>
+    /// The parsed value as an element (undefined when the field was absent or set in code). Parsed from
+    /// the slice on each call, which is cheap for the small objects this serves (<c>integrations</c>).
+    /// </summary>
+    public readonly JsonElement Source => _source.ToElement();
 
     /// <summary>The value if one was made already (set in code, or read); null while it is still only JSON.</summary>
     public readonly object? Materialized => Volatile.Read(ref Unsafe.AsRef(in _value));
@@ -50,10 +53,10 @@ internal struct EventFieldValue
             return known;
         }
 
-        var read = _source.ValueKind switch
+        var read = _source.Kind switch
         {
             JsonValueKind.String => _source.GetString(),
-            JsonValueKind.Number => _source.GetRawText(),
+            JsonValueKind.Number => System.Text.Encoding.UTF8.GetString(_source.Raw),
             _ => null,
         };
         return read is null ? null : (string)(Interlocked.CompareExchange(ref _value, read, null) ?? read);
@@ -67,12 +70,12 @@ internal struct EventFieldValue
             return known;
         }
 
-        if (_source.ValueKind != JsonValueKind.String)
+        if (_source.Kind != JsonValueKind.String || !_source.TryGetDateTimeOffset(out var read))
         {
+            // Absent or null: the parser refused any other value.
             return null;
         }
 
-        var read = _source.GetDateTimeOffset();
         Interlocked.CompareExchange(ref _value, read, null);
         return read;
     }
@@ -85,7 +88,7 @@ internal struct EventFieldValue
             return known;
         }
 
-        var created = _source.ValueKind == JsonValueKind.Object ? JsonObject.Create(_source)! : [];
+        var created = _source.Kind == JsonValueKind.Object ? JsonObject.Create(_source.ToElement())! : [];
         return (JsonObject)(Interlocked.CompareExchange(ref _value, created, null) ?? created);
     }
 
@@ -101,16 +104,16 @@ internal struct EventFieldValue
         var value = Materialized;
         // Reading a bag that was absent, null or [] makes an empty object; that read alone must not
         // change what is written back. A bag set in code, changed, or parsed as an object is written.
-        if (value is JsonObject bag && (_setInCode || bag.Count > 0 || _source.ValueKind == JsonValueKind.Object))
+        if (value is JsonObject bag && (_setInCode || bag.Count > 0 || _source.Kind == JsonValueKind.Object))
         {
             writer.WritePropertyName(name);
             bag.WriteTo(writer);
         }
-        else if (_source.ValueKind != JsonValueKind.Undefined)
+        else if (_source.Kind != JsonValueKind.Undefined)
         {
-            // A string or a date read from the element is the element: write its original bytes.
+            // A string or a date read from the slice is the slice: write its original bytes.
             writer.WritePropertyName(name);
-            RawJson.Write(writer, _source);
+            RawJson.Write(writer, _source.Raw);
         }
         else if (value is string text)
         {

@@ -8,5 +8,9 @@ internal static class RawJson
 {
     // The bytes come from a document that parsed them, so they are known to be valid JSON.
     public static void Write(Utf8JsonWriter writer, JsonElement element) =>
-        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
+        Write(writer, JsonMarshal.GetRawUtf8Value(element));
+
+    /// <summary>Writes bytes the parser accepted as one JSON value.</summary>
+    public static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> checkedUtf8Value) =>
+        writer.WriteRawValue(checkedUtf8Value, skipInputValidation: true);
 }

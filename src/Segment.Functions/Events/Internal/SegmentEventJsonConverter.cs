@@ -22,14 +22,9 @@ internal sealed class SegmentEventJsonConverter : JsonConverterFactory
     {
         public override TEvent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
+            // The value's bytes, through the same checks as any other event (size, UTF-8, duplicate names, …).
             var element = JsonElement.ParseValue(ref reader);
-            var size = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length;
-            if (size > EventParseOptions.Default.MaxEventBytes)
-            {
-                throw new InvalidEventPayload($"Event is {size} bytes, over the limit of {EventParseOptions.Default.MaxEventBytes} bytes (EventParseOptions.MaxEventBytes).");
-            }
-
-            var @event = SegmentEventParser.FromElement(element).GetEventOrThrow();
+            var @event = SegmentEventParser.ParseEvent(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element), EventParseOptions.Default).GetEventOrThrow();
             return @event as TEvent
                 ?? throw new InvalidEventPayload($"Expected a {typeof(TEvent).Name}, but the JSON is a {@event.Type} event.");
         }
