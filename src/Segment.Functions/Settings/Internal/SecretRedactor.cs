@@ -13,7 +13,7 @@ internal sealed class SecretRedactor
     /// <summary>The text a secret is replaced with.</summary>
     public const string Mask = "***";
 
-    private static readonly List<(int Start, int End)> NoSecrets = [];
+    private static readonly IReadOnlyList<(int Start, int End)> NoSecrets = [];
 
     private readonly string[] _needles;
 
@@ -150,7 +150,7 @@ internal sealed class SecretRedactor
     public static int PrefixBufferLength(int textLength, int maxBytes) => (int)Math.Min(maxBytes, 3L * textLength);
 
     /// <summary>Where each secret occurs, in order, overlapping occurrences merged.</summary>
-    private List<(int Start, int End)> FindSecrets(ReadOnlySpan<char> text)
+    private IReadOnlyList<(int Start, int End)> FindSecrets(ReadOnlySpan<char> text)
     {
         List<(int Start, int End)>? found = null;
         foreach (var needle in _needles)
