@@ -13,26 +13,38 @@ namespace Segment.Functions.Benchmarks;
 /// without any network, inside an <see cref="InvocationCapture"/> scope (as a handler's request runs):
 /// without <see cref="CapturingHttpHandler"/> (baseline) and with it (the trace of the request: URL,
 /// headers and both bodies read, redacted and kept). <see cref="WithSecret"/> gives the redactor one
-/// encrypted setting to look for, as a destination with an API key has.
+/// encrypted setting to look for, as a destination with an API key has. <see cref="BatchBody"/> posts
+/// what <c>OnBatch(400)</c> posts instead: 400 track events as one JSON array (about 450 KB), of which
+/// the trace keeps only the first <see cref="InvocationOptions.MaxHttpBodyBytes"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class HttpCaptureBenchmark
 {
     private static readonly Uri Endpoint = new("https://api.acme.test/v1/events");
-    private static readonly byte[] RequestBody = Encoding.UTF8.GetBytes(
+    private static readonly byte[] SmallBody = Encoding.UTF8.GetBytes(
         """{"event_name":"Product Added","event_properties":{"sku":"G-32","price":18.99,"quantity":1},"timestamp":"2024-01-05T14:22:12.414Z"}""");
+
+    private static readonly byte[] BatchOf400 = Encoding.UTF8.GetBytes(
+        "[" + string.Join(",", Enumerable.Repeat(Encoding.UTF8.GetString(BenchmarkFixtures.Event("track.json")).Trim(), 400)) + "]");
 
     private readonly InvocationOptions _options = new();
     private SecretRedactor _redactor = SecretRedactor.None;
     private HttpClient _plain = null!;
     private HttpClient _capturing = null!;
 
+    private byte[] _body = SmallBody;
+
     [Params(false, true)]
     public bool WithSecret { get; set; }
+
+    /// <summary>Whether the request body is a batch of 400 events rather than one small event.</summary>
+    [Params(false, true)]
+    public bool BatchBody { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
+        _body = BatchBody ? BatchOf400 : SmallBody;
         _redactor = WithSecret ? new SecretRedactor(["sk_live_5f3a9c1e7b2d4a6f"]) : SecretRedactor.None;
         _plain = new HttpClient(new NoNetworkHandler());
         _capturing = new HttpClient(new CapturingHttpHandler(new NoNetworkHandler()));
@@ -58,7 +70,7 @@ public class HttpCaptureBenchmark
         InvocationCapture.Current = capture;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(RequestBody) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(_body) };
             request.Content.Headers.ContentType = new("application/json");
             // SendAsync: a DelegatingHandler's synchronous Send would bypass the capture.
             using var response = client.SendAsync(request).GetAwaiter().GetResult();

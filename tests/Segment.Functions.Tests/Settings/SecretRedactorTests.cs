@@ -53,6 +53,54 @@ public sealed class SecretRedactorTests
     }
 
     [Test]
+    public void TryRedactPrefix_WholeText_MasksEachSecretAndCutsAtTheBudget()
+    {
+        var redactor = new SecretRedactor(["abc123"]);
+
+        var (done, kept, cut) = RedactPrefix(redactor, "x=abc123&y=abc123&z=0", isWhole: true, maxBytes: 12);
+
+        Assert.That(done, Is.True);
+        Assert.That(kept, Is.EqualTo("x=***&y=***&"));
+        Assert.That(cut, Is.True);
+    }
+
+    [Test]
+    public void TryRedactPrefix_OverlappingOccurrences_AreMaskedAsOne()
+    {
+        var redactor = new SecretRedactor(["aaa", "bcdef"]);
+
+        Assert.That(RedactPrefix(redactor, "aaaa|abcdef", isWhole: true, maxBytes: 100).Kept, Is.EqualTo("***|a***"));
+        Assert.That(RedactPrefix(new SecretRedactor(["abc", "bcd"]), "xabcdx", isWhole: true, maxBytes: 100).Kept, Is.EqualTo("x***x"), "no letter of either secret is left");
+    }
+
+    [Test]
+    public void TryRedactPrefix_TextEndingWithTheStartOfASecret_AsksForMoreInsteadOfShowingIt()
+    {
+        var redactor = new SecretRedactor(["SECRET"]);
+
+        var (done, _, _) = RedactPrefix(redactor, "0123SEC", isWhole: false, maxBytes: 10);
+        var whole = RedactPrefix(redactor, "0123SEC", isWhole: true, maxBytes: 10);
+
+        Assert.That(done, Is.False, "\"SEC\" may go on as \"SECRET\"");
+        Assert.That(whole, Is.EqualTo((true, "0123SEC", false)), "when nothing follows, \"SEC\" is only text");
+    }
+
+    [Test]
+    public void TryRedactPrefix_BudgetFilledBeforeTheEndOfAPartialText_IsDoneAndCut()
+    {
+        var redactor = new SecretRedactor(["SECRET"]);
+
+        Assert.That(RedactPrefix(redactor, "0123SEC", isWhole: false, maxBytes: 4), Is.EqualTo((true, "0123", true)));
+    }
+
+    private static (bool Done, string Kept, bool Cut) RedactPrefix(SecretRedactor redactor, string text, bool isWhole, int maxBytes)
+    {
+        var destination = new char[SecretRedactor.PrefixBufferLength(text.Length, maxBytes)];
+        var done = redactor.TryRedactPrefix(text, isWhole, maxBytes, destination, out var written, out var cut);
+        return (done, new string(destination, 0, written), cut);
+    }
+
+    [Test]
     public void Redact_TextWithoutSecrets_IsUnchanged()
     {
         var redactor = new SecretRedactor([Secret]);

@@ -10,13 +10,17 @@ namespace Segment.Functions.Dispatch.Internal;
 /// Found through <see cref="Current"/> by the function's logger and HTTP handler, so that concurrent
 /// invocations on one function instance each keep their own.
 /// </summary>
+/// <remarks>
+/// One is made per invocation, and most invocations log nothing and send nothing: it allocates only
+/// itself until something is recorded (lists are made on first use; it locks on itself rather than on
+/// a lock object of its own, which is safe as the type is internal and never handed to other code).
+/// </remarks>
 internal sealed class InvocationCapture
 {
     private static readonly AsyncLocal<InvocationCapture?> CurrentCapture = new();
 
     private readonly InvocationOptions _options;
     private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
     private List<LogEntry>? _logs;
     private List<HttpTrace>? _traces;
     private int _logBytes;
@@ -56,7 +60,7 @@ internal sealed class InvocationCapture
     /// <summary>Adds a log line (already redacted), cutting it at the byte budget.</summary>
     public void AddLog(LogLevel level, string message)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_sealed)
             {
@@ -88,7 +92,7 @@ internal sealed class InvocationCapture
     /// <summary>Adds a finished HTTP trace (already redacted) unless the trace budget is spent.</summary>
     public void AddTrace(HttpTrace trace)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_sealed)
             {
@@ -108,7 +112,7 @@ internal sealed class InvocationCapture
     /// <summary>Stops recording: a handler abandoned at its timeout must not change a finished report.</summary>
     public void Seal()
     {
-        lock (_gate)
+        lock (this)
         {
             _sealed = true;
         }
@@ -118,7 +122,7 @@ internal sealed class InvocationCapture
     /// <remarks>Once sealed, the text is built once and shared (the records of a batch's events all carry it).</remarks>
     public string FormatLogs()
     {
-        lock (_gate)
+        lock (this)
         {
             if (_logs is null && DroppedLogBytes == 0)
             {

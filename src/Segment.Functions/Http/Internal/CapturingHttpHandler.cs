@@ -1,4 +1,3 @@
-using System.Text;
 using Segment.Functions.Dispatch.Internal;
 using Segment.Functions.Settings.Internal;
 
@@ -36,7 +35,7 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
         var maxBody = capture.Options.MaxHttpBodyBytes;
         var startedAt = capture.Time.GetUtcNow();
         var started = capture.Time.GetTimestamp();
-        var requestBody = await ReadBodyAsync(request.Content, maxBody, redactor, cancellationToken).ConfigureAwait(false);
+        var requestBody = await TraceBody.ReadAsync(request.Content, maxBody, redactor, cancellationToken).ConfigureAwait(false);
         var trace = new HttpTrace
         {
             Method = request.Method.Method,
@@ -66,7 +65,7 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
         string? responseBody;
         try
         {
-            responseBody = await ReadBodyAsync(response.Content, maxBody, redactor, cancellationToken).ConfigureAwait(false);
+            responseBody = await TraceBody.ReadAsync(response.Content, maxBody, redactor, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
@@ -90,25 +89,6 @@ internal sealed class CapturingHttpHandler : DelegatingHandler
             Duration = capture.Time.GetElapsedTime(started),
         });
         return response;
-    }
-
-    private static async Task<string?> ReadBodyAsync(HttpContent? content, int maxBytes, SecretRedactor redactor, CancellationToken cancellationToken)
-    {
-        if (content is null)
-        {
-            return null;
-        }
-
-        // Buffering lets both the trace and the caller read the body.
-        await content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var bytes = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.Length == 0)
-        {
-            return "";
-        }
-
-        // Secrets are redacted in the whole body before it is cut, so a cut cannot leave half a secret.
-        return Utf8Text.Cap(redactor.Redact(Encoding.UTF8.GetString(bytes)), maxBytes, "body");
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> Headers(

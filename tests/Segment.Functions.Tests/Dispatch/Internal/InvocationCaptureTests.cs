@@ -207,6 +207,34 @@ public sealed class InvocationCaptureTests
         Assert.That(Encoding.UTF8.GetByteCount(sut.FormatLogs()), Is.EqualTo(40_000));
     }
 
+    [Test]
+    public void Capture_OfAnInvocationThatRecordsNothing_AllocatesOnlyItself()
+    {
+        var options = new InvocationOptions();
+        var time = new FakeTimeProvider(Start);
+        RecordNothing(options, time); // warm up: first calls may allocate for the runtime's own reasons
+
+        const int Invocations = 1_000;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Invocations; i++)
+        {
+            RecordNothing(options, time);
+        }
+
+        var perInvocation = (GC.GetAllocatedBytesForCurrentThread() - before) / Invocations;
+
+        // The object: header and method table (16 B), six references, three counters and a flag.
+        Assert.That(perInvocation, Is.LessThanOrEqualTo(80), "no lists, lock object or text until something is recorded");
+
+        static void RecordNothing(InvocationOptions options, TimeProvider time)
+        {
+            var sut = new InvocationCapture(options, SecretRedactor.None, time);
+            sut.Seal();
+            _ = sut.FormatLogs();
+            _ = sut.Logs.Count + sut.HttpTraces.Count + sut.DroppedHttpTraces;
+        }
+    }
+
     private static InvocationCapture CreateSut(InvocationOptions? options = null, TimeProvider? time = null) =>
         new(options ?? new InvocationOptions(), SecretRedactor.None, time ?? new FakeTimeProvider(Start));
 
