@@ -22,7 +22,10 @@ internal sealed class DestinationThreads : TaskScheduler, IDisposable
     private readonly string _name;
     private int _budget;
     private int _threads;
-    private int _idle;
+    // Threads waiting for work that no task has been promised to yet: a pulse takes one off at once,
+    // so a burst of tasks never counts on the same waiting thread twice (and strands behind a
+    // thread that then blocks in a handler).
+    private int _waiting;
     private bool _disposed;
 
     public DestinationThreads(string name, int budget)
@@ -63,8 +66,9 @@ internal sealed class DestinationThreads : TaskScheduler, IDisposable
         lock (_gate)
         {
             _tasks.Enqueue(task);
-            if (_idle > 0)
+            if (_waiting > 0)
             {
+                _waiting--;
                 Monitor.Pulse(_gate);
             }
             else
@@ -120,9 +124,9 @@ internal sealed class DestinationThreads : TaskScheduler, IDisposable
                         return;
                     }
 
-                    _idle++;
+                    // Whoever pulses this thread takes it off _waiting.
+                    _waiting++;
                     Monitor.Wait(_gate);
-                    _idle--;
                 }
             }
 
