@@ -193,6 +193,13 @@ public abstract record SegmentEvent
     /// The copy one handler invocation gets: the same fields, bags of its own. Bags nobody has read
     /// cost nothing to copy: they are made from the parsed JSON when read.
     /// </summary>
+    /// <summary>
+    /// This event as it was parsed, whatever a handler did to this instance since: parsed again from
+    /// the bytes it keeps (an event built in code has none, and gets a <see cref="CopyForHandler"/>).
+    /// </summary>
+    internal SegmentEvent Reparsed(EventParseOptions options) =>
+        _json is { } json && Events.Internal.SegmentEventParser.ParseEvent(json.Utf8, options).Event is { } fresh ? fresh : CopyForHandler();
+
     internal SegmentEvent CopyForHandler()
     {
         var copy = this with { };

@@ -7,11 +7,12 @@ namespace Segment.Functions.Dispatch.Internal;
 /// </summary>
 internal static class EventDispatcher
 {
-    public static Task Dispatch<TSettings>(IDestinationFunction<TSettings> function, SegmentEvent @event, TSettings settings, CancellationToken cancellationToken)
+    // copy: false when the caller already made sure the handler may have this instance (see PendingEvent.Owned).
+    public static Task Dispatch<TSettings>(IDestinationFunction<TSettings> function, SegmentEvent @event, TSettings settings, CancellationToken cancellationToken, bool copy = true)
     {
         try
         {
-            return @event.CopyForHandler() switch
+            return (copy ? @event.CopyForHandler() : @event) switch
             {
                 TrackEvent track => function.OnTrack(track, settings, cancellationToken),
                 IdentifyEvent identify => function.OnIdentify(identify, settings, cancellationToken),
@@ -29,14 +30,21 @@ internal static class EventDispatcher
         }
     }
 
-    public static Task<BatchResult> DispatchBatch<TSettings>(IDestinationFunction<TSettings> function, IReadOnlyList<SegmentEvent> events, TSettings settings, CancellationToken cancellationToken)
+    // copy: false when the caller already made sure the handler may have these instances.
+    public static Task<BatchResult> DispatchBatch<TSettings>(IDestinationFunction<TSettings> function, IReadOnlyList<SegmentEvent> events, TSettings settings, CancellationToken cancellationToken, bool copy = true)
     {
         try
         {
-            var copies = new SegmentEvent[events.Count];
-            for (var i = 0; i < copies.Length; i++)
+            var copies = events;
+            if (copy)
             {
-                copies[i] = events[i].CopyForHandler();
+                var copied = new SegmentEvent[events.Count];
+                for (var i = 0; i < copied.Length; i++)
+                {
+                    copied[i] = events[i].CopyForHandler();
+                }
+
+                copies = copied;
             }
 
             return function.OnBatch(copies, settings, cancellationToken)

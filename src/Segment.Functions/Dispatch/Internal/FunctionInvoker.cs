@@ -46,20 +46,21 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
         RunAsync(
             @event,
             static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token),
-            static (_, _, _, outcome) => [outcome],
+            static (_, _, _, _) => null,
             cancellationToken,
             watchedTimeout: default);
 
     /// <summary>
     /// Runs the single-event handler with <paramref name="timeoutToken"/> as its token: the caller
     /// cancels it when the invocation's time is up (the host's watchdog, one timer per destination),
-    /// and that cancellation is the Timeout outcome. No timer of its own.
+    /// and that cancellation is the Timeout outcome. No timer of its own, and no copy of the event:
+    /// the caller hands over an instance the handler may have.
     /// </summary>
     public ValueTask<InvocationReport> InvokeWatchedAsync(SegmentEvent @event, CancellationToken timeoutToken) =>
         RunAsync(
             @event,
-            static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token),
-            static (_, _, _, outcome) => [outcome],
+            static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token, copy: false),
+            static (_, _, _, _) => null,
             cancellationToken: default,
             watchedTimeout: timeoutToken);
 
@@ -76,11 +77,11 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
             cancellationToken,
             watchedTimeout: default);
 
-    /// <summary>Runs <c>OnBatch</c> under a timeout the caller watches (see <see cref="InvokeWatchedAsync"/>).</summary>
+    /// <summary>Runs <c>OnBatch</c> under a timeout the caller watches, on instances the handler may have (see <see cref="InvokeWatchedAsync"/>).</summary>
     public ValueTask<InvocationReport> InvokeBatchWatchedAsync(IReadOnlyList<SegmentEvent> events, CancellationToken timeoutToken) =>
         RunAsync(
             events,
-            static (self, batch, token) => EventDispatcher.DispatchBatch(self._function, batch, self._settings, token),
+            static (self, batch, token) => EventDispatcher.DispatchBatch(self._function, batch, self._settings, token, copy: false),
             static (self, batch, task, outcome) => outcome.Kind == OutcomeKind.Delivered
                 ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
                 : Enumerable.Repeat(outcome, batch.Count).ToArray(),
@@ -91,7 +92,7 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
     private async ValueTask<InvocationReport> RunAsync<TInput>(
         TInput input,
         Func<FunctionInvoker<TSettings>, TInput, CancellationToken, Task> start,
-        Func<FunctionInvoker<TSettings>, TInput, Task, EventOutcome, IReadOnlyList<EventOutcome>> outcomes,
+        Func<FunctionInvoker<TSettings>, TInput, Task, EventOutcome, IReadOnlyList<EventOutcome>?> outcomes,
         CancellationToken cancellationToken,
         CancellationToken watchedTimeout)
     {
@@ -108,7 +109,7 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
             var task = start(this, input, token);
             var outcome = await CompleteAsync(task, token, cancellationToken).ConfigureAwait(false);
             capture.Seal();
-            return new InvocationReport(outcomes(this, input, task, outcome), capture, _time.GetElapsedTime(started));
+            return new InvocationReport(outcome, outcomes(this, input, task, outcome), capture, _time.GetElapsedTime(started));
         }
         finally
         {
@@ -210,7 +211,15 @@ internal interface IFunctionInvoker
 }
 
 /// <summary>What one invocation produced: an outcome per event (one for a single event), and its captures.</summary>
-internal sealed record InvocationReport(IReadOnlyList<EventOutcome> Outcomes, InvocationCapture Capture, TimeSpan Duration)
+internal sealed class InvocationReport(EventOutcome outcome, IReadOnlyList<EventOutcome>? batchOutcomes, InvocationCapture capture, TimeSpan duration)
 {
-    public EventOutcome Outcome => Outcomes[0];
+    /// <summary>The outcome of a single event (for a batch: of its first event).</summary>
+    public EventOutcome Outcome { get; } = batchOutcomes is { Count: > 0 } batch ? batch[0] : outcome;
+
+    /// <summary>One outcome per event, by index (a single event's list is made only when asked for).</summary>
+    public IReadOnlyList<EventOutcome> Outcomes => batchOutcomes ?? [Outcome];
+
+    public InvocationCapture Capture { get; } = capture;
+
+    public TimeSpan Duration { get; } = duration;
 }

@@ -117,7 +117,7 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
         for (var i = 0; i < items.Count; i++)
         {
             results[i] = cancellationToken.IsCancellationRequested ? Cancelled(0)
-                : items[i].Event is { } @event ? await RouteAsync(@event, cancellationToken).ConfigureAwait(false)
+                : items[i].Event is { } @event ? await RouteAsync(@event, cancellationToken, parsedHere: true).ConfigureAwait(false)
                 : Reject($"Event [{i}]: {items[i].Error}");
         }
 
@@ -276,11 +276,11 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
     {
         var parsed = SegmentEventParser.ParseEvent(utf8Json.Span, _options.Parsing);
         return parsed.Event is { } @event
-            ? RouteAsync(@event, cancellationToken, only)
+            ? RouteAsync(@event, cancellationToken, only, parsedHere: true)
             : ValueTask.FromResult(Reject(parsed.Error!));
     }
 
-    private async ValueTask<SendResult> RouteAsync(SegmentEvent @event, CancellationToken cancellationToken, IReadOnlySet<string>? only = null)
+    private async ValueTask<SendResult> RouteAsync(SegmentEvent @event, CancellationToken cancellationToken, IReadOnlySet<string>? only = null, bool parsedHere = false)
     {
         if (Volatile.Read(ref _state) == 2)
         {
@@ -288,32 +288,16 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
             return new SendResult(SendStatus.Stopped, 0, "The Segment.Functions host is stopping or stopped.");
         }
 
+        // Decided once, before anything is queued: which destinations take the event.
+        var (first, more) = Targets(@event, only);
+        // An event the host parsed itself, going to one destination, is held by nothing else.
+        var owned = parsedHere && more is null;
         var routed = 0;
         List<string>? full = null;
-        foreach (var pipeline in _pipelines)
+        for (var i = 0; first is not null && i <= (more?.Count ?? 0); i++)
         {
-            if (only is not null && !only.Contains(pipeline.Name))
-            {
-                continue;
-            }
-
-            bool accepts;
-            try
-            {
-                accepts = pipeline.Accepts(@event);
-            }
-            catch (Exception exception)
-            {
-                pipeline.Recorder.RecordFilterFailure(@event, exception);
-                continue;
-            }
-
-            if (!accepts)
-            {
-                continue;
-            }
-
-            switch (await pipeline.EnqueueAsync(@event, cancellationToken).ConfigureAwait(false))
+            var pipeline = i == 0 ? first : more![i - 1];
+            switch (await pipeline.EnqueueAsync(@event, owned, cancellationToken).ConfigureAwait(false))
             {
                 case SendStatus.Accepted:
                     routed++;
@@ -332,6 +316,45 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
         return full is null
             ? new SendResult(SendStatus.Accepted, routed)
             : new SendResult(SendStatus.QueueFull, routed, $"Full (QueueCapacity {_options.QueueCapacity}, FullMode Reject): {string.Join(", ", full)}.");
+    }
+
+    // The destinations whose integrations rule and filter let the event through; a filter that throws is recorded.
+    private (DestinationPipeline? First, List<DestinationPipeline>? More) Targets(SegmentEvent @event, IReadOnlySet<string>? only)
+    {
+        DestinationPipeline? first = null;
+        List<DestinationPipeline>? more = null;
+        foreach (var pipeline in _pipelines)
+        {
+            if (only is not null && !only.Contains(pipeline.Name))
+            {
+                continue;
+            }
+
+            bool accepts;
+            try
+            {
+                accepts = pipeline.Accepts(@event);
+            }
+            catch (Exception exception)
+            {
+                pipeline.Recorder.RecordFilterFailure(@event, exception);
+                continue;
+            }
+
+            if (accepts)
+            {
+                if (first is null)
+                {
+                    first = pipeline;
+                }
+                else
+                {
+                    (more ??= []).Add(pipeline);
+                }
+            }
+        }
+
+        return (first, more);
     }
 
     private static SendResult Cancelled(int routed) =>

@@ -37,7 +37,7 @@ internal sealed class DestinationPipeline : IDisposable
         _logger = logger;
         _queue = new MemoryDeliveryQueue(name, options.QueueCapacity, options.FullMode, time);
         _former = invoker.SupportsBatching ? new BatchFormer(_queue, options.Batching, time, _stopping.Token) : null;
-        _workers = new DestinationWorkers(name, options.MaxConcurrency, _queue, _former, invoker, recorder, options.Invocation.Timeout, telemetry, time, logger);
+        _workers = new DestinationWorkers(name, options.MaxConcurrency, _queue, _former, invoker, recorder, options, telemetry, time, logger);
     }
 
     public string Name { get; }
@@ -59,9 +59,12 @@ internal sealed class DestinationPipeline : IDisposable
     public bool Accepts(SegmentEvent @event) => IntegrationsRule.Allows(@event, Name) && (_filter?.Invoke(@event) ?? true);
 
     /// <summary>Queues the event, waiting for room or not as <see cref="SegmentFunctionsOptions.FullMode"/> says; a rejection is recorded.</summary>
-    public ValueTask<SendStatus> EnqueueAsync(SegmentEvent @event, CancellationToken cancellationToken)
+    /// <param name="event">The event.</param>
+    /// <param name="owned">Nothing else holds the event (see <see cref="PendingEvent.Owned"/>).</param>
+    /// <param name="cancellationToken">Stops waiting for room.</param>
+    public ValueTask<SendStatus> EnqueueAsync(SegmentEvent @event, bool owned, CancellationToken cancellationToken)
     {
-        var enqueued = _queue.EnqueueAsync(new PendingEvent(@event, _time.GetUtcNow()), cancellationToken);
+        var enqueued = _queue.EnqueueAsync(new PendingEvent(@event, _time.GetUtcNow(), owned), cancellationToken);
         if (enqueued.IsCompletedSuccessfully && enqueued.Result == SendStatus.QueueFull)
         {
             _recorder.RecordQueueFull(@event);
@@ -77,7 +80,7 @@ internal sealed class DestinationPipeline : IDisposable
     public void ReleaseRoom(int count) => _queue.ReleaseRoom(count);
 
     /// <inheritdoc cref="IDeliveryQueue.EnqueueReserved"/>
-    public SendStatus WriteReserved(SegmentEvent @event) => _queue.EnqueueReserved(new PendingEvent(@event, _time.GetUtcNow()));
+    public SendStatus WriteReserved(SegmentEvent @event) => _queue.EnqueueReserved(new PendingEvent(@event, _time.GetUtcNow(), owned: false));
 
     public void Start()
     {

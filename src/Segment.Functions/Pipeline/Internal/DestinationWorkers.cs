@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Segment.Functions.Dispatch.Internal;
+using Segment.Functions.Hosting;
 using Segment.Functions.Telemetry.Internal;
 
 namespace Segment.Functions.Pipeline.Internal;
@@ -30,6 +31,7 @@ internal sealed class DestinationWorkers : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
+    private readonly EventParseOptions _parsing;
     private readonly DestinationThreads _threads;
     private readonly InvocationWatchdog _watchdog;
     private readonly Lock _gate = new();
@@ -45,7 +47,7 @@ internal sealed class DestinationWorkers : IDisposable
         BatchFormer? former,
         IFunctionInvoker invoker,
         OutcomeRecorder recorder,
-        TimeSpan timeout,
+        SegmentFunctionsOptions options,
         SegmentFunctionsTelemetry telemetry,
         TimeProvider time,
         ILogger logger)
@@ -56,12 +58,13 @@ internal sealed class DestinationWorkers : IDisposable
         _former = former;
         _invoker = invoker;
         _recorder = recorder;
-        _timeout = timeout;
+        _timeout = options.Invocation.Timeout;
+        _parsing = options.Parsing;
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
         _threads = new DestinationThreads(name, concurrency);
-        _watchdog = new InvocationWatchdog(time, timeout, () => Volatile.Read(ref _slots), TimeUp);
+        _watchdog = new InvocationWatchdog(time, _timeout, () => Volatile.Read(ref _slots), TimeUp);
     }
 
     public int Concurrency { get; }
@@ -182,7 +185,7 @@ internal sealed class DestinationWorkers : IDisposable
         var activity = StartActivity(1);
         slot.Begin(item, _time.GetTimestamp());
         _watchdog.Watch();
-        var running = _invoker.InvokeWatchedAsync(item.Event, slot.TimeoutToken);
+        var running = _invoker.InvokeWatchedAsync(ForHandler(item), slot.TimeoutToken);
         if (!slot.Returned())
         {
             Overran(running);
@@ -214,6 +217,7 @@ internal sealed class DestinationWorkers : IDisposable
         }
 
         EndActivity(activity, outcome.Kind == OutcomeKind.Delivered ? 0 : 1);
+        Restore(item, outcome);
         _queue.Settle(item, _recorder.Decide(item, outcome, capture));
         return true;
     }
@@ -224,7 +228,7 @@ internal sealed class DestinationWorkers : IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             Begin(batch[i]);
-            events[i] = batch[i].Event;
+            events[i] = ForHandler(batch[i]);
         }
 
         _telemetry.Batch(_name, batch.Count);
@@ -264,10 +268,24 @@ internal sealed class DestinationWorkers : IDisposable
         // Each event keeps its own record; only those whose status failed are retried.
         for (var i = 0; i < batch.Count; i++)
         {
+            Restore(batch[i], outcomes[i]);
             _queue.Settle(batch[i], _recorder.Decide(batch[i], outcomes[i], capture));
         }
 
         return true;
+    }
+
+    // The handler gets the instance itself when nothing else holds it, else its own copy: one
+    // destination's handler changing its event must not change it for another.
+    private static SegmentEvent ForHandler(PendingEvent item) => item.Owned ? item.Event : item.Event.CopyForHandler();
+
+    // After a failed attempt on the instance itself, the record and the retry get the event as it came.
+    private void Restore(PendingEvent item, EventOutcome outcome)
+    {
+        if (item.Owned && outcome.Kind != OutcomeKind.Delivered)
+        {
+            item.Event = item.Event.Reparsed(_parsing);
+        }
     }
 
     private void Begin(PendingEvent item)
@@ -293,6 +311,7 @@ internal sealed class DestinationWorkers : IDisposable
         var outcome = OutcomeClassifier.Timeout(_timeout);
         foreach (var item in slot.Events)
         {
+            Restore(item, outcome);
             _queue.Settle(item, _recorder.Decide(item, outcome, capture: null));
         }
 

@@ -222,6 +222,10 @@ internal sealed class OutcomeRecorder
         };
     }
 
+    // Apart from Publish so the lambda's closure is allocated only when an observer throws.
+    private void ObserverFailed(IDeliveryObserver observer, Exception exception) =>
+        Log.Safely(() => Log.ObserverFailed(_logger, Destination, observer.GetType().Name, exception));
+
     private void Publish(DeliveryRecord record)
     {
         foreach (var observer in _observers)
@@ -232,7 +236,7 @@ internal sealed class OutcomeRecorder
             }
             catch (Exception exception)
             {
-                Log.Safely(() => Log.ObserverFailed(_logger, Destination, observer.GetType().Name, exception));
+                ObserverFailed(observer, exception);
             }
         }
 

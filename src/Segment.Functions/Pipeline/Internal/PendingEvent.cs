@@ -7,14 +7,24 @@ internal sealed class PendingEvent
 {
     private static long s_sequence;
 
-    public PendingEvent(SegmentEvent @event, DateTimeOffset acceptedAt)
+    public PendingEvent(SegmentEvent @event, DateTimeOffset acceptedAt, bool owned)
     {
         Event = @event;
         AcceptedAt = acceptedAt;
+        Owned = owned;
         Sequence = NextSequence();
     }
 
-    public SegmentEvent Event { get; }
+    /// <summary>The event; replaced by a fresh parse after a failed attempt of an <see cref="Owned"/> event.</summary>
+    public SegmentEvent Event { get; set; }
+
+    /// <summary>
+    /// Whether nothing but this pending event holds <see cref="Event"/> (the host parsed it from bytes
+    /// and routed it to one destination): its handler may then have the instance itself instead of a
+    /// copy, and after a failed attempt the event is parsed again from its bytes, so the record and
+    /// the retry see it as it came, whatever the handler changed.
+    /// </summary>
+    public bool Owned { get; }
 
     /// <summary>Unique in the process; see <see cref="DeliveryRecord.Sequence"/>.</summary>
     public long Sequence { get; }

@@ -68,6 +68,10 @@ internal sealed class RecordWriter
     /// <summary>Cancels a store call that is still running at the end of the host's stop.</summary>
     public void GiveUp() => _giveUp.Cancel();
 
+    // Apart from DrainAsync so the lambda's closure is allocated only when a store fails.
+    private void LogFailure(string destination, Exception exception) =>
+        Log.Safely(() => Log.RecordFailed(_logger, destination, exception));
+
     private async ValueTask DrainAsync()
     {
         while (true)
@@ -107,7 +111,7 @@ internal sealed class RecordWriter
             catch (Exception exception)
             {
                 // A store that fails must not take the destinations down with it.
-                Log.Safely(() => Log.RecordFailed(_logger, batch[0].Destination, exception));
+                LogFailure(batch[0].Destination, exception);
             }
 
             batch.Clear();
