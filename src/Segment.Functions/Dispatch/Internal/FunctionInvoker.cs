@@ -211,7 +211,7 @@ internal interface IFunctionInvoker
 }
 
 /// <summary>What one invocation produced: an outcome per event (one for a single event), and its captures.</summary>
-internal sealed class InvocationReport(EventOutcome outcome, IReadOnlyList<EventOutcome>? batchOutcomes, InvocationCapture capture, TimeSpan duration)
+internal readonly struct InvocationReport(EventOutcome outcome, IReadOnlyList<EventOutcome>? batchOutcomes, InvocationCapture capture, TimeSpan duration)
 {
     /// <summary>The outcome of a single event (for a batch: of its first event).</summary>
     public EventOutcome Outcome { get; } = batchOutcomes is { Count: > 0 } batch ? batch[0] : outcome;

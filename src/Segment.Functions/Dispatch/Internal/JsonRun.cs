@@ -51,12 +51,12 @@ internal static class JsonRun
         }
 
         var valid = items.Where(i => i.Event is not null).Select(i => i.Event!).ToArray();
-        var ran = valid.Length > 0 ? await batch(valid).ConfigureAwait(false) : null;
+        InvocationReport? ran = valid.Length > 0 ? await batch(valid).ConfigureAwait(false) : null;
         var outcomes = new EventOutcome[items.Count];
         var next = 0;
         for (var i = 0; i < items.Count; i++)
         {
-            outcomes[i] = items[i].Event is null ? BadRequest($"Event [{i}]: {items[i].Error}") : ran!.Outcomes[next++];
+            outcomes[i] = items[i].Event is null ? BadRequest($"Event [{i}]: {items[i].Error}") : ran!.Value.Outcomes[next++];
         }
 
         return new Result(valid, outcomes, ran);
