@@ -119,7 +119,7 @@ internal sealed partial class SegmentFunctionsHost
                 continue;
             }
 
-            var status = await _pipelines[p].ReserveAsync(need[p], linked.Token).ConfigureAwait(false);
+            var status = await _pipelines[p].Queue.ReserveAsync(need[p], linked.Token).ConfigureAwait(false);
             if (status == SendStatus.Accepted)
             {
                 continue;
@@ -127,7 +127,7 @@ internal sealed partial class SegmentFunctionsHost
 
             for (var q = 0; q < p; q++)
             {
-                _pipelines[q].ReleaseRoom(need[q]);
+                _pipelines[q].Queue.ReleaseRoom(need[q]);
             }
 
             return status == SendStatus.Cancelled && !cancellationToken.IsCancellationRequested ? SendStatus.QueueFull : status;

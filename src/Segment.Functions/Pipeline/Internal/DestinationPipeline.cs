@@ -54,6 +54,9 @@ internal sealed class DestinationPipeline : IDisposable
 
     public OutcomeRecorder Recorder => _recorder;
 
+    /// <summary>The queue, for room reserved ahead (<see cref="ISegmentFunctions.SendAllOrNoneAsync"/>).</summary>
+    public IDeliveryQueue Queue => _queue;
+
     /// <summary>Whether the event's <c>integrations</c> object and this destination's filter let it through.</summary>
     /// <exception cref="Exception">Whatever the filter threw.</exception>
     public bool Accepts(SegmentEvent @event) => IntegrationsRule.Allows(@event, Name) && (_filter?.Invoke(@event) ?? true);
@@ -72,12 +75,6 @@ internal sealed class DestinationPipeline : IDisposable
 
         return enqueued;
     }
-
-    /// <inheritdoc cref="IDeliveryQueue.ReserveAsync"/>
-    public ValueTask<SendStatus> ReserveAsync(int count, CancellationToken cancellationToken) => _queue.ReserveAsync(count, cancellationToken);
-
-    /// <inheritdoc cref="IDeliveryQueue.ReleaseRoom"/>
-    public void ReleaseRoom(int count) => _queue.ReleaseRoom(count);
 
     /// <inheritdoc cref="IDeliveryQueue.EnqueueReserved"/>
     public SendStatus WriteReserved(SegmentEvent @event) => _queue.EnqueueReserved(new PendingEvent(@event, _time.GetUtcNow(), owned: false));
@@ -131,7 +128,7 @@ internal sealed class DestinationPipeline : IDisposable
         {
             if (_started)
             {
-                await DrainAsync(deadline, deadlineAt).ConfigureAwait(false);
+                await _queue.DrainAsync(deadline, deadlineAt).ConfigureAwait(false);
             }
 
             // From here nothing leaves the retry schedule, and the workers end.
@@ -154,32 +151,5 @@ internal sealed class DestinationPipeline : IDisposable
     {
         _workers.Abort();
         _queue.Complete();
-    }
-
-    // Waits until nothing is queued or running and no retry falls due before the deadline (or it passes).
-    private async Task DrainAsync(CancellationToken deadline, DateTimeOffset deadlineAt)
-    {
-        try
-        {
-            while (true)
-            {
-                // Past the deadline the queue is completed and every wait below returns at once.
-                deadline.ThrowIfCancellationRequested();
-
-                // Asked for before looking, so a retry that re-enters meanwhile is not missed.
-                var reentered = _queue.WhenRetryReenters();
-                await _queue.WhenIdle().WaitAsync(deadline).ConfigureAwait(false);
-                if (_queue.NextRetryDue is not { } due || due > deadlineAt)
-                {
-                    return;
-                }
-
-                await reentered.WaitAsync(deadline).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            // The deadline: what is left is reported.
-        }
     }
 }

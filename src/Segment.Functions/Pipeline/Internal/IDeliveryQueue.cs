@@ -17,9 +17,6 @@ internal interface IDeliveryQueue : IDisposable
     /// <summary>Where this destination's events are now.</summary>
     DestinationStatus Status { get; }
 
-    /// <summary>The earliest time a retry falls due, if any waits.</summary>
-    DateTimeOffset? NextRetryDue { get; }
-
     /// <summary>Takes a unit of room and queues the event, waiting for room or not as the full mode says.</summary>
     /// <returns>Accepted, QueueFull (Reject mode, nothing taken), Cancelled or Stopped.</returns>
     ValueTask<SendStatus> EnqueueAsync(PendingEvent item, CancellationToken cancellationToken);
@@ -72,6 +69,10 @@ internal interface IDeliveryQueue : IDisposable
     /// <summary>Completes when nothing is pending at all: no room is held (queued, in flight, waiting for retry, reserved), or the queue is completed.</summary>
     Task WhenEmpty();
 
-    /// <summary>Completes when a waiting retry re-enters the queue (or at once if the queue is completed).</summary>
-    Task WhenRetryReenters();
+    /// <summary>
+    /// Completes when nothing is queued or in flight and no retry falls due before
+    /// <paramref name="deadlineAt"/>, or when <paramref name="deadline"/> is cancelled (without throwing):
+    /// what a stop waits for before it reports what is left.
+    /// </summary>
+    Task DrainAsync(CancellationToken deadline, DateTimeOffset deadlineAt);
 }

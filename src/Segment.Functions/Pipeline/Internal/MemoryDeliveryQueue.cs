@@ -57,8 +57,6 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
         }
     }
 
-    public DateTimeOffset? NextRetryDue => _retries.NextDue;
-
     private int Busy => _ready.Count + (_formingParked ? 0 : _forming) + _inFlight;
 
     public ValueTask<SendStatus> EnqueueAsync(PendingEvent item, CancellationToken cancellationToken)
@@ -409,7 +407,33 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
         }
     }
 
-    public Task WhenRetryReenters()
+    public async Task DrainAsync(CancellationToken deadline, DateTimeOffset deadlineAt)
+    {
+        try
+        {
+            while (true)
+            {
+                // Past the deadline the queue is completed and every wait below returns at once.
+                deadline.ThrowIfCancellationRequested();
+
+                // Asked for before looking, so a retry that re-enters meanwhile is not missed.
+                var reentered = WhenRetryReenters();
+                await WhenIdle().WaitAsync(deadline).ConfigureAwait(false);
+                if (_retries.NextDue is not { } due || due > deadlineAt)
+                {
+                    return;
+                }
+
+                await reentered.WaitAsync(deadline).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            // The deadline: what is left is reported.
+        }
+    }
+
+    private Task WhenRetryReenters()
     {
         lock (_gate)
         {
