@@ -74,6 +74,72 @@ public sealed class MemoryDeliveryQueueContentionTests
     }
 
     [Test]
+    public async Task ManySendersInRejectMode_EveryEventIsEitherRefusedOrSettledOnce_AndRoomIsNeverExceeded()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var queue = new MemoryDeliveryQueue("d", Capacity, QueueFullMode.Reject, time);
+        const int Senders = 4;
+        const int PerSender = 25_000;
+        var run = new Run(Senders * PerSender);
+        var refused = new int[run.Total];
+        var mostPending = 0;
+        var sendersDone = 0;
+
+        var sending = Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
+        {
+            for (var n = 0; n < PerSender; n++)
+            {
+                var index = (n * Senders) + s;
+                var status = await queue.EnqueueAsync(run.Items[index], CancellationToken.None);
+                if (status == SendStatus.QueueFull)
+                {
+                    refused[index]++;
+                }
+                else
+                {
+                    Assert.That(status, Is.EqualTo(SendStatus.Accepted));
+                }
+
+                if (n % 32 == 0)
+                {
+                    InterlockedMax(ref mostPending, queue.Status.Pending);
+                }
+            }
+
+            Interlocked.Increment(ref sendersDone);
+        })).ToArray();
+        var taking = Enumerable.Range(0, 2).Select(t => Task.Run(async () =>
+        {
+            while (true)
+            {
+                while (queue.TryTake(out var item))
+                {
+                    Interlocked.Increment(ref run.Done[run.IndexOf[item.Sequence]]);
+                    queue.Settle(item, retryAt: null);
+                }
+
+                if (!await queue.WaitToTakeAsync(CancellationToken.None))
+                {
+                    return;
+                }
+            }
+        })).ToArray();
+
+        await Task.WhenAll(sending).WaitAsync(RealTimeGuard, TimeProvider.System);
+        await queue.WhenEmpty().WaitAsync(RealTimeGuard, TimeProvider.System);
+        queue.Complete();
+        await Task.WhenAll(taking).WaitAsync(RealTimeGuard, TimeProvider.System);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Enumerable.Range(0, run.Total).Where(i => run.Done[i] + refused[i] != 1), Is.Empty, "each event refused or settled, exactly once");
+            Assert.That(refused.Sum(), Is.GreaterThan(0), "the queue was full at times");
+            Assert.That(mostPending, Is.InRange(1, Capacity));
+            Assert.That(queue.Status, Is.EqualTo(new DestinationStatus("d", 0, 0, 0)));
+        });
+    }
+
+    [Test]
     public async Task SendersRacingCloseIntake_AnEventToldStoppedIsNeverQueuedAndRoomAddsUp()
     {
         // Each round: senders fill a queue while intake closes at some instant; afterwards exactly the
@@ -297,6 +363,14 @@ public sealed class MemoryDeliveryQueueContentionTests
             {
                 await Task.Yield();
             }
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
         }
     }
 
