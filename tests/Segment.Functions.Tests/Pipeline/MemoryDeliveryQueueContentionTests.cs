@@ -40,7 +40,10 @@ public sealed class MemoryDeliveryQueueContentionTests
         Assert.Multiple(() =>
         {
             Assert.That(run.Done, Has.All.EqualTo(1), "each event settled as done exactly once");
-            Assert.That(run.Taken.Sum(), Is.EqualTo(run.Total + run.RetriesScheduled), "each event taken once per attempt, no more");
+            Assert.That(
+                Enumerable.Range(0, run.Total).Where(i => run.Taken[i] != (i % 5 == 0 ? 2 : 1)),
+                Is.Empty,
+                "each event taken once per attempt (twice for those retried), no more");
             Assert.That(run.RetriesScheduled, Is.GreaterThan(run.Total / 10), "retries were part of the run");
             Assert.That(run.SendsCancelled, Is.GreaterThan(0), "cancelled senders were part of the run");
             Assert.That(run.TakersCancelled, Is.GreaterThan(0), "cancelled takers were part of the run");
