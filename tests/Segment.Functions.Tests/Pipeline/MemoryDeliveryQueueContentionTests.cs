@@ -196,7 +196,7 @@ public sealed class MemoryDeliveryQueueContentionTests
         // The tightest form of the race above: one thread queues reserved events back to back while
         // another closes intake, many times over. An event is either queued and Accepted, or not
         // queued and Stopped with its room given back.
-        const int Rounds = 5_000;
+        const int Rounds = 10_000;
         const int PerRound = 64;
         var failures = new List<string>();
         var mixed = 0;
