@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Segment.Functions.Batching;
 using Segment.Functions.Hosting;
 using Segment.Functions.Pipeline.Internal;
+using static Segment.Functions.Tests.Pipeline.PartTesting;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Pipeline;
@@ -163,10 +164,6 @@ public sealed class BatchFormerTests : IDisposable
         Assert.That(await Guard(first), Is.EqualTo(new[] { items[0], more[0] }));
         Assert.That(await Guard(second), Is.EqualTo(new[] { more[1], more[2] }));
     }
-
-    private static Task<T> Guard<T>(Task<T> task) => task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
-
-    private static Task Guard(Task task) => task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
 
     private async Task<List<PendingEvent>> EnqueueAsync(int count)
     {

@@ -1,4 +1,5 @@
 using Segment.Functions.Pipeline.Internal;
+using static Segment.Functions.Tests.Pipeline.PartTesting;
 
 namespace Segment.Functions.Tests.Pipeline;
 
@@ -115,12 +116,4 @@ public sealed class DestinationThreadsTests
 
     private static Task<T> Run<T>(DestinationThreads threads, Func<T> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.None, threads);
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int seen;
-        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
-        {
-        }
-    }
 }

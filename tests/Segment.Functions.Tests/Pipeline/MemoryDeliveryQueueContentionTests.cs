@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Segment.Functions.Hosting;
 using Segment.Functions.Pipeline.Internal;
+using static Segment.Functions.Tests.Pipeline.PartTesting;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Pipeline;
@@ -366,14 +367,6 @@ public sealed class MemoryDeliveryQueueContentionTests
             {
                 await Task.Yield();
             }
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int seen;
-        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
-        {
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Segment.Functions.Hosting;
 using Segment.Functions.Pipeline.Internal;
+using static Segment.Functions.Tests.Pipeline.PartTesting;
 using Segment.Functions.Tests.Hosting;
 
 namespace Segment.Functions.Tests.Pipeline;
@@ -408,10 +409,6 @@ public sealed class MemoryDeliveryQueueTests
     }
 
     private static PendingEvent NewItem() => new(Event, Start);
-
-    private static Task<T> Guard<T>(Task<T> task) => task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
-
-    private static Task Guard(Task task) => task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
 
     private static async Task FillAsync(MemoryDeliveryQueue queue, int count)
     {

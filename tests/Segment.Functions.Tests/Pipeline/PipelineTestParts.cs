@@ -79,3 +79,22 @@ internal sealed class TestMeterFactory : IMeterFactory
         }
     }
 }
+
+/// <summary>Small helpers the pipeline part tests share.</summary>
+internal static class PartTesting
+{
+    /// <summary>A real-time bound for awaiting something the fake clock or another thread completes.</summary>
+    public static Task<T> Guard<T>(Task<T> task) => task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+    /// <inheritdoc cref="Guard{T}(Task{T})"/>
+    public static Task Guard(Task task) => task.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> if it is lower, from any thread.</summary>
+    public static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+}
