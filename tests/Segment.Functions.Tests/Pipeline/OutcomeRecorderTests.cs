@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -287,11 +288,39 @@ public sealed class OutcomeRecorderTests : IDisposable
         Assert.That(_store.Records.Count(r => r.IsTerminal), Is.EqualTo(1), "exactly one final record");
     }
 
+    [TestCase(OutcomeKind.Delivered, OutcomeReason.None)]
+    [TestCase(OutcomeKind.Discarded, OutcomeReason.MessageRejected)]
+    [TestCase(OutcomeKind.Retry, OutcomeReason.Retry)]
+    public void Decide_WhenAMetricsListenerThrows_TheEventEndsAsUnknownErrorCountedOnce(OutcomeKind kind, OutcomeReason reason)
+    {
+        var telemetry = new SegmentFunctionsTelemetry(_meters);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == telemetry.Meter)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) => throw new InvalidOperationException("metrics listener down"));
+        listener.Start();
+        var recorder = NewRecorder(telemetry: telemetry);
+
+        DateTimeOffset? next = Start;
+        Assert.That(() => next = recorder.Decide(Attempted(attempts: 1), new EventOutcome(kind, reason), capture: null), Throws.Nothing);
+
+        Assert.That(next, Is.Null);
+        Assert.That(_store.Records.Single().Reason, Is.EqualTo(OutcomeReason.UnknownError));
+        var counts = recorder.Counts.Snapshot();
+        Assert.That(counts.Discarded, Is.EqualTo(new Dictionary<OutcomeReason, long> { [OutcomeReason.UnknownError] = 1 }));
+        Assert.That((counts.Delivered, counts.Retrying, counts.Expired), Is.EqualTo((0L, 0L, 0L)), "the event is counted once, as what its record says");
+    }
+
     private static PendingEvent Attempted(int attempts) => new(TestEvents.Track(1), Start) { Attempts = attempts, FirstAttemptAt = Start };
 
     private int QueueFullWarnings() => _logger.Collector.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Message.Contains("is full", StringComparison.Ordinal));
 
-    private OutcomeRecorder NewRecorder(Func<double>? random = null, IDeliveryObserver[]? observers = null, ILogger? logger = null)
+    private OutcomeRecorder NewRecorder(Func<double>? random = null, IDeliveryObserver[]? observers = null, ILogger? logger = null, SegmentFunctionsTelemetry? telemetry = null)
     {
         logger ??= _logger;
         var writer = new RecordWriter(_store, logger);
@@ -301,7 +330,7 @@ public sealed class OutcomeRecorderTests : IDisposable
             new SecretRedactor([Secret]),
             writer,
             observers ?? [new ListObserver(_observed)],
-            new SegmentFunctionsTelemetry(_meters),
+            telemetry ?? new SegmentFunctionsTelemetry(_meters),
             _time,
             logger,
             random ?? (() => 0.5));
