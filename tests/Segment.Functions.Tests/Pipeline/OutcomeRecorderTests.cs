@@ -294,16 +294,7 @@ public sealed class OutcomeRecorderTests : IDisposable
     public void Decide_WhenAMetricsListenerThrows_TheEventEndsAsUnknownErrorCountedOnce(OutcomeKind kind, OutcomeReason reason)
     {
         var telemetry = new SegmentFunctionsTelemetry(_meters);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter == telemetry.Meter)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, _, _) => throw new InvalidOperationException("metrics listener down"));
-        listener.Start();
+        using var listener = ThrowingListener(telemetry);
         var recorder = NewRecorder(telemetry: telemetry);
 
         DateTimeOffset? next = Start;
@@ -316,9 +307,41 @@ public sealed class OutcomeRecorderTests : IDisposable
         Assert.That((counts.Delivered, counts.Retrying, counts.Expired), Is.EqualTo((0L, 0L, 0L)), "the event is counted once, as what its record says");
     }
 
+    [Test]
+    public void RecordQueueFullAndFilterFailure_WhenAMetricsListenerThrows_NeverThrowAndStillRecord()
+    {
+        var telemetry = new SegmentFunctionsTelemetry(_meters);
+        using var listener = ThrowingListener(telemetry);
+        var recorder = NewRecorder(telemetry: telemetry);
+
+        Assert.That(() => recorder.RecordQueueFull(TestEvents.Track(1)), Throws.Nothing);
+        Assert.That(() => recorder.RecordFilterFailure(TestEvents.Track(2), new InvalidOperationException("filter")), Throws.Nothing);
+
+        Assert.That(_store.Records.Select(r => r.Reason), Is.EqualTo(new[] { OutcomeReason.QueueFull, OutcomeReason.UnknownError }));
+        Assert.That(recorder.Counts.Snapshot().DiscardedTotal, Is.EqualTo(2));
+    }
+
     private static PendingEvent Attempted(int attempts) => new(TestEvents.Track(1), Start) { Attempts = attempts, FirstAttemptAt = Start };
 
     private int QueueFullWarnings() => _logger.Collector.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Message.Contains("is full", StringComparison.Ordinal));
+
+    // A metrics listener whose callback throws on every measurement of this telemetry's meter.
+    private static MeterListener ThrowingListener(SegmentFunctionsTelemetry telemetry)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == telemetry.Meter)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) => throw new InvalidOperationException("metrics listener down"));
+        listener.Start();
+        return listener;
+    }
 
     private OutcomeRecorder NewRecorder(Func<double>? random = null, IDeliveryObserver[]? observers = null, ILogger? logger = null, SegmentFunctionsTelemetry? telemetry = null)
     {
