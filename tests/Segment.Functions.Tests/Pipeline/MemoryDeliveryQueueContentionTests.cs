@@ -270,6 +270,63 @@ public sealed class MemoryDeliveryQueueContentionTests
         });
     }
 
+    [Test]
+    public async Task RetriesReentering_AreCountedSomewhereAtEveryInstant()
+    {
+        // Events waiting for retry re-enter while another thread reads the status: each is counted
+        // as waiting or as queued at every instant, never nowhere (a caller polling the status for
+        // "nothing pending" would otherwise stop early).
+        const int Events = 2_000;
+        const int Rounds = 10;
+        var fewest = Events;
+        for (var round = 0; round < Rounds; round++)
+        {
+            fewest = Math.Min(fewest, await FewestCountedWhileRetriesReenterAsync(Events));
+        }
+
+        Assert.That(fewest, Is.EqualTo(Events), $"the fewest events the status counted at any instant, over {Rounds} rounds");
+    }
+
+    // Settles every event as a retry due within 100 ms, then advances the clock 1 ms at a time while another thread reads the status.
+    private static async Task<int> FewestCountedWhileRetriesReenterAsync(int events)
+    {
+        var time = new FakeTimeProvider(Start);
+        using var queue = new MemoryDeliveryQueue("d", events, QueueFullMode.Wait, time);
+        for (var i = 0; i < events; i++)
+        {
+            var item = new PendingEvent(TestEvents.Track(1), Start);
+            await queue.EnqueueAsync(item, CancellationToken.None);
+            Assert.That(queue.TryTake(out _), Is.True);
+            queue.Settle(item, Start.AddMilliseconds(1 + (i % 100)));
+        }
+
+        var fewest = events;
+        var advancing = true;
+        using var go = new Barrier(2);
+        var reader = Task.Run(() =>
+        {
+            go.SignalAndWait(RealTimeGuard);
+            while (Volatile.Read(ref advancing))
+            {
+                fewest = Math.Min(fewest, queue.Status.Pending);
+            }
+        });
+        var clock = Task.Run(() =>
+        {
+            go.SignalAndWait(RealTimeGuard);
+            for (var ms = 0; ms < 100; ms++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(1));
+            }
+
+            Volatile.Write(ref advancing, false);
+        });
+        await Task.WhenAll(reader, clock).WaitAsync(RealTimeGuard, TimeProvider.System);
+
+        Assert.That(queue.Status, Is.EqualTo(new DestinationStatus("d", events, 0, 0)), "all re-entered");
+        return fewest;
+    }
+
     // Sender s sends events s, s + senders, …: one event in three by reservation, some with a token
     // cancelled while it may wait; a cancelled event is sent again until it is accepted.
     private static async Task SendAsync(MemoryDeliveryQueue queue, Run run, int sender, int senders, int eventsPerSender)
