@@ -170,7 +170,7 @@ public sealed class BatchFormerTests : IDisposable
         var items = new List<PendingEvent>();
         for (var i = 0; i < count; i++)
         {
-            var item = new PendingEvent(TestEvents.Track(i), Start);
+            var item = new PendingEvent(TestEvents.Track(i), Start, owned: false);
             Assert.That(await _queue.EnqueueAsync(item, CancellationToken.None), Is.EqualTo(SendStatus.Accepted));
             items.Add(item);
         }

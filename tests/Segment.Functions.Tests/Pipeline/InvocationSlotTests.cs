@@ -186,5 +186,5 @@ public sealed class InvocationSlotTests
         Assert.That(wrongly, Is.Zero);
     }
 
-    private static PendingEvent NewItem() => new(TestEvents.Track(1), Start);
+    private static PendingEvent NewItem() => new(TestEvents.Track(1), Start, owned: false);
 }

@@ -116,7 +116,7 @@ public sealed class InvocationWatchdogTests : IDisposable
     private long Begin(InvocationSlot slot)
     {
         var started = _time.GetTimestamp();
-        slot.Begin(new PendingEvent(TestEvents.Track(1), Start), started);
+        slot.Begin(new PendingEvent(TestEvents.Track(1), Start, owned: false), started);
         _watchdog.Watch();
         return started;
     }

@@ -163,7 +163,7 @@ public sealed class MemoryDeliveryQueueContentionTests
                 go.SignalAndWait(RealTimeGuard);
                 for (var i = 0; i < PerRound / 2; i++)
                 {
-                    var item = new PendingEvent(TestEvents.Track(1), Start);
+                    var item = new PendingEvent(TestEvents.Track(1), Start, owned: false);
                     var status = s == 0 ? await SendReservedAsync(queue, item, CancellationToken.None) : await queue.EnqueueAsync(item, CancellationToken.None);
                     Interlocked.Increment(ref status == SendStatus.Accepted ? ref accepted : ref stopped);
                 }
@@ -211,7 +211,7 @@ public sealed class MemoryDeliveryQueueContentionTests
         }
 
         using var go = new Barrier(2);
-        var item = new PendingEvent(TestEvents.Track(1), Start);
+        var item = new PendingEvent(TestEvents.Track(1), Start, owned: false);
         var sender = new Thread(() =>
         {
             for (var round = 0; round < Rounds; round++)
@@ -294,7 +294,7 @@ public sealed class MemoryDeliveryQueueContentionTests
         using var queue = new MemoryDeliveryQueue("d", events, QueueFullMode.Wait, time);
         for (var i = 0; i < events; i++)
         {
-            var item = new PendingEvent(TestEvents.Track(1), Start);
+            var item = new PendingEvent(TestEvents.Track(1), Start, owned: false);
             await queue.EnqueueAsync(item, CancellationToken.None);
             Assert.That(queue.TryTake(out _), Is.True);
             queue.Settle(item, Start.AddMilliseconds(1 + (i % 100)));
@@ -447,7 +447,7 @@ public sealed class MemoryDeliveryQueueContentionTests
             Items = new PendingEvent[total];
             for (var i = 0; i < total; i++)
             {
-                Items[i] = new PendingEvent(@event, Start);
+                Items[i] = new PendingEvent(@event, Start, owned: false);
             }
 
             // Sequences come from one process-wide counter, so they are mapped back rather than assumed consecutive.

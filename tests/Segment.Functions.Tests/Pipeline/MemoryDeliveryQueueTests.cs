@@ -408,7 +408,7 @@ public sealed class MemoryDeliveryQueueTests
         Assert.That(await queue.EnqueueAsync(NewItem(), CancellationToken.None), Is.EqualTo(SendStatus.Stopped));
     }
 
-    private static PendingEvent NewItem() => new(Event, Start);
+    private static PendingEvent NewItem() => new(Event, Start, owned: false);
 
     private static async Task FillAsync(MemoryDeliveryQueue queue, int count)
     {

@@ -253,7 +253,7 @@ public sealed class OutcomeRecorderTests : IDisposable
     public void FailureRecords_KeepTheEventWithSecretsRedacted()
     {
         var recorder = NewRecorder();
-        var item = new PendingEvent(SegmentEvent.Parse($$$"""{"type":"track","event":"E","userId":"u","messageId":"m-s","properties":{"token":"{{{Secret}}}"}}"""), Start)
+        var item = new PendingEvent(SegmentEvent.Parse($$$"""{"type":"track","event":"E","userId":"u","messageId":"m-s","properties":{"token":"{{{Secret}}}"}}"""), Start, owned: false)
         {
             Attempts = 1,
             FirstAttemptAt = Start,
@@ -321,7 +321,7 @@ public sealed class OutcomeRecorderTests : IDisposable
         Assert.That(recorder.Counts.Snapshot().DiscardedTotal, Is.EqualTo(2));
     }
 
-    private static PendingEvent Attempted(int attempts) => new(TestEvents.Track(1), Start) { Attempts = attempts, FirstAttemptAt = Start };
+    private static PendingEvent Attempted(int attempts) => new(TestEvents.Track(1), Start, owned: false) { Attempts = attempts, FirstAttemptAt = Start };
 
     private int QueueFullWarnings() => _logger.Collector.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Message.Contains("is full", StringComparison.Ordinal));
 

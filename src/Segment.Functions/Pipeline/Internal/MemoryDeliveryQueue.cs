@@ -33,6 +33,9 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
     private bool _timeUp;
     private int _inFlight;
     private int _abandoned;
+    // Kept here, under the lock, rather than read from the retry schedule: an event leaving the
+    // schedule is counted as waiting until the moment it is queued again.
+    private int _retrying;
     private bool _intakeClosed;
     private bool _completed;
 
@@ -52,10 +55,13 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
         {
             lock (_gate)
             {
-                return new DestinationStatus(Name, _ready.Count + _forming, _inFlight + _abandoned, _retries.Count);
+                return new DestinationStatus(Name, _ready.Count + _forming, _inFlight + _abandoned, _retrying);
             }
         }
     }
+
+    /// <summary>The earliest time a retry falls due, if any waits.</summary>
+    public DateTimeOffset? NextRetryDue => _retries.NextDue;
 
     private int Busy => _ready.Count + (_formingParked ? 0 : _forming) + _inFlight;
 
@@ -140,21 +146,20 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
 
     public SendStatus EnqueueReserved(PendingEvent item)
     {
-        TaskCompletionSource<bool>? taker;
+        TaskCompletionSource<bool>? taker = null;
+        bool stopped;
         lock (_gate)
         {
-            if (_intakeClosed)
-            {
-                taker = null;
-            }
-            else
+            // Decided under the lock: an event queued here is never also told Stopped.
+            stopped = _intakeClosed;
+            if (!stopped)
             {
                 _ready.Enqueue(item);
                 taker = TakeOneWaiter(_takers);
             }
         }
 
-        if (taker is null && Volatile.Read(ref _intakeClosed))
+        if (stopped)
         {
             ReleaseRoom(1);
             return SendStatus.Stopped;
@@ -265,6 +270,11 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
         // re-enters through Requeue, which takes it.
         if (retryAt is { } at)
         {
+            lock (_gate)
+            {
+                _retrying++;
+            }
+
             _retries.Schedule(item, at);
         }
 
@@ -433,7 +443,8 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
         }
     }
 
-    private Task WhenRetryReenters()
+    /// <summary>Completes when a waiting retry re-enters the queue (or at once if the queue is completed).</summary>
+    public Task WhenRetryReenters()
     {
         lock (_gate)
         {
@@ -462,6 +473,7 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
         lock (_gate)
         {
             // Once completed the event stays queued and is reported as left over (it keeps its room).
+            _retrying--;
             _ready.Enqueue(item);
             if (_completed)
             {

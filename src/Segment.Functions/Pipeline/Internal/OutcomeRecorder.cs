@@ -101,7 +101,8 @@ internal sealed class OutcomeRecorder
         var now = _time.GetUtcNow();
         var error = OutcomeClassifier.FromException(exception, _redactor).Error!;
         var outcome = new EventOutcome(OutcomeKind.Discarded, OutcomeReason.UnknownError, error with { Message = $"The destination filter threw: {error.Message}" });
-        _telemetry.Outcome(Destination, outcome, expired: false);
+        // A metrics listener that throws must not keep the event from its record (nor throw at the sender).
+        Log.Safely(() => _telemetry.Outcome(Destination, outcome, expired: false));
         Counts.Discarded(OutcomeReason.UnknownError);
         Publish(NewRecord(@event, PendingEvent.NextSequence(), outcome, DeliveryState.Discarded, attempts: 0, now, now, now, capture: null));
     }
@@ -125,6 +126,8 @@ internal sealed class OutcomeRecorder
         });
     }
 
+    // The counts change last, after everything that may throw (logs, metrics, the record), so an
+    // event whose decision failed is counted once, as the Unknown Error RecordFailedDecision makes it.
     private DateTimeOffset? DecideOrThrow(PendingEvent item, EventOutcome outcome, InvocationCapture? capture)
     {
         _health.Add(FailureWindow.IsFailure(outcome));
@@ -136,45 +139,52 @@ internal sealed class OutcomeRecorder
             if (_backoff.NextAttempt(item.Attempts, item.FirstAttemptAt, now, outcome.RetryAfter) is { } next)
             {
                 _telemetry.Outcome(Destination, outcome, expired: false);
+                var retry = NewRecord(item, outcome, DeliveryState.Retrying, now, capture) with { NextAttemptAt = next };
                 if (!wasRetrying)
                 {
                     Counts.Retrying(1);
                 }
 
-                Publish(NewRecord(item, outcome, DeliveryState.Retrying, now, capture) with { NextAttemptAt = next });
+                Publish(retry);
                 return next;
             }
 
             Log.Expired(_logger, Destination, item.Attempts, outcome.Reason.ToDisplayText());
             _telemetry.Outcome(Destination, outcome, expired: true);
+            var expired = NewRecord(item, outcome, DeliveryState.Expired, now, capture);
             Counts.Expired();
-            Final(item, outcome, DeliveryState.Expired, now, capture, wasRetrying);
+            Final(expired, wasRetrying);
             return null;
         }
 
         if (outcome.Kind == OutcomeKind.Discarded)
         {
             Log.Discarded(_logger, Destination, outcome.Reason.ToDisplayText());
-            Counts.Discarded(outcome.Reason);
-        }
-        else
-        {
-            Counts.Delivered();
         }
 
         _telemetry.Outcome(Destination, outcome, expired: false);
-        Final(item, outcome, outcome.Kind == OutcomeKind.Delivered ? DeliveryState.Delivered : DeliveryState.Discarded, now, capture, wasRetrying);
+        var record = NewRecord(item, outcome, outcome.Kind == OutcomeKind.Delivered ? DeliveryState.Delivered : DeliveryState.Discarded, now, capture);
+        if (outcome.Kind == OutcomeKind.Delivered)
+        {
+            Counts.Delivered();
+        }
+        else
+        {
+            Counts.Discarded(outcome.Reason);
+        }
+
+        Final(record, wasRetrying);
         return null;
     }
 
-    private void Final(PendingEvent item, EventOutcome outcome, DeliveryState state, DateTimeOffset now, InvocationCapture? capture, bool wasRetrying)
+    private void Final(DeliveryRecord record, bool wasRetrying)
     {
         if (wasRetrying)
         {
             Counts.Retrying(-1);
         }
 
-        Publish(NewRecord(item, outcome, state, now, capture));
+        Publish(record);
     }
 
     // A logger or metrics listener that threw must not lose the event: it ends as an Unknown Error.

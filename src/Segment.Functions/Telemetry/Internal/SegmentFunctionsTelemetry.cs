@@ -50,11 +50,19 @@ internal sealed class SegmentFunctionsTelemetry
         }
     }
 
+    /// <remarks>Never throws: it is called where an answer to the sender is on its way, and a metrics listener that throws must not change that answer.</remarks>
     public void Rejected(string? destination, string reason)
     {
         if (_rejected.Enabled)
         {
-            _rejected.Add(1, new TagList { { "destination", destination ?? "" }, { "reason", reason } });
+            try
+            {
+                _rejected.Add(1, new TagList { { "destination", destination ?? "" }, { "reason", reason } });
+            }
+            catch (Exception)
+            {
+                // The listener's failure is its own; the count is lost, nothing else.
+            }
         }
     }
 
