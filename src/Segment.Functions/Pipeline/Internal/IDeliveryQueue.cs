@@ -31,6 +31,9 @@ internal interface IDeliveryQueue : IDisposable
     /// <summary>Queues an event for which the caller holds a reserved unit of room (given back if intake is closed).</summary>
     SendStatus EnqueueReserved(PendingEvent item);
 
+    /// <summary>A hint, read without a lock: whether an event may be queued right now (a durable queue may always say false).</summary>
+    bool MayHaveQueued { get; }
+
     /// <summary>Takes the next queued event into flight, if one is queued.</summary>
     bool TryTake(out PendingEvent item);
 

@@ -60,6 +60,9 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
         }
     }
 
+    // The count read without the lock (one int field): stale at worst, which a hint may be.
+    public bool MayHaveQueued => _ready.Count > 0;
+
     /// <summary>The earliest time a retry falls due, if any waits.</summary>
     public DateTimeOffset? NextRetryDue => _retries.NextDue;
 
