@@ -46,7 +46,7 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
         RunAsync(
             @event,
             static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token),
-            static (_, _, _, _) => null,
+            NoBatchOutcomes,
             cancellationToken,
             watchedTimeout: default);
 
@@ -60,7 +60,7 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
         RunAsync(
             @event,
             static (self, e, token) => EventDispatcher.Dispatch(self._function, e, self._settings, token, copy: false),
-            static (_, _, _, _) => null,
+            NoBatchOutcomes,
             cancellationToken: default,
             watchedTimeout: timeoutToken);
 
@@ -70,10 +70,7 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
         RunAsync(
             events,
             static (self, batch, token) => EventDispatcher.DispatchBatch(self._function, batch, self._settings, token),
-            static (self, batch, task, outcome) => outcome.Kind == OutcomeKind.Delivered
-                ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
-                // A thrown error decides for the whole batch: RetryError and Timeout retry it, anything else discards it.
-                : Enumerable.Repeat(outcome, batch.Count).ToArray(),
+            OutcomesOfBatch,
             cancellationToken,
             watchedTimeout: default);
 
@@ -82,9 +79,7 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
         RunAsync(
             events,
             static (self, batch, token) => EventDispatcher.DispatchBatch(self._function, batch, self._settings, token, copy: false),
-            static (self, batch, task, outcome) => outcome.Kind == OutcomeKind.Delivered
-                ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
-                : Enumerable.Repeat(outcome, batch.Count).ToArray(),
+            OutcomesOfBatch,
             cancellationToken: default,
             watchedTimeout: timeoutToken);
 
@@ -117,6 +112,15 @@ internal sealed class FunctionInvoker<TSettings> : IFunctionInvoker
             InvocationCapture.Current = previous;
         }
     }
+
+    // A single event's outcome is the report's own: no list.
+    private static IReadOnlyList<EventOutcome>? NoBatchOutcomes(FunctionInvoker<TSettings> self, SegmentEvent @event, Task task, EventOutcome outcome) => null;
+
+    private static IReadOnlyList<EventOutcome>? OutcomesOfBatch(FunctionInvoker<TSettings> self, IReadOnlyList<SegmentEvent> batch, Task task, EventOutcome outcome) =>
+        outcome.Kind == OutcomeKind.Delivered
+            ? self.BatchOutcomes(((Task<BatchResult>)task).Result, batch.Count)
+            // A thrown error decides for the whole batch: RetryError and Timeout retry it, anything else discards it.
+            : Enumerable.Repeat(outcome, batch.Count).ToArray();
 
     private EventOutcome[] BatchOutcomes(BatchResult? result, int count)
     {

@@ -73,9 +73,6 @@ internal sealed class DestinationWorkers : IDisposable
     /// <summary>Set when a loop died of an unexpected error (a bug): the health check reports it.</summary>
     public Exception? Failure { get; private set; }
 
-    /// <summary>The destination's threads (for tests and diagnostics).</summary>
-    internal DestinationThreads Threads => _threads;
-
     /// <summary>Starts the loops.</summary>
     public void Start()
     {

@@ -72,38 +72,20 @@ internal sealed class RecordWriter
     private void LogFailure(string destination, Exception exception) =>
         Log.Safely(() => Log.RecordFailed(_logger, destination, exception));
 
+    // Called by the Write that set _writing, with at least one record pending. Each turn writes what
+    // gathered, then under one lock either takes the next group or hands the spare list back and ends.
     private async ValueTask DrainAsync()
     {
+        List<DeliveryRecord> batch;
+        lock (_gate)
+        {
+            // Only one drain runs at a time, so the spare list is back by now.
+            batch = _pending;
+            _pending = _spare;
+        }
+
         while (true)
         {
-            List<DeliveryRecord>? batch = null;
-            TaskCompletionSource[] idle = [];
-            lock (_gate)
-            {
-                if (_pending.Count == 0)
-                {
-                    _writing = false;
-                    idle = [.. _idleWaiters];
-                    _idleWaiters.Clear();
-                }
-                else
-                {
-                    // Only one drain runs at a time, so the spare list is back by now.
-                    batch = _pending;
-                    _pending = _spare;
-                }
-            }
-
-            if (batch is null)
-            {
-                foreach (var waiter in idle)
-                {
-                    waiter.TrySetResult();
-                }
-
-                return;
-            }
-
             try
             {
                 await _store.RecordAsync(batch, _giveUp.Token).ConfigureAwait(false);
@@ -115,10 +97,27 @@ internal sealed class RecordWriter
             }
 
             batch.Clear();
+            TaskCompletionSource[] idle;
             lock (_gate)
             {
+                if (_pending.Count > 0)
+                {
+                    (batch, _pending) = (_pending, batch);
+                    continue;
+                }
+
                 _spare = batch;
+                _writing = false;
+                idle = _idleWaiters.Count == 0 ? [] : [.. _idleWaiters];
+                _idleWaiters.Clear();
             }
+
+            foreach (var waiter in idle)
+            {
+                waiter.TrySetResult();
+            }
+
+            return;
         }
     }
 }
