@@ -181,7 +181,8 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
                 return;
             }
 
-            await _journal.WaitAsync(_name, completed, CancellationToken.None).ConfigureAwait(false);
+            // Not the claims' wait (it returns at once while events are due but not claimed yet): the next completion here, or a poll.
+            await Task.WhenAny(completed, Task.Delay(_journal.PollInterval, _time)).ConfigureAwait(false);
         }
     }
 
