@@ -117,6 +117,9 @@ internal sealed class PostgreSqlJournal : IDeliveryJournal, IAsyncDisposable, ID
     public Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<JournalLease> leases, CancellationToken cancellationToken) =>
         _claimer.RenewAsync(leases.Select(lease => new Lease(lease.Id, lease.Attempt)).ToArray(), _time.GetUtcNow(), cancellationToken);
 
+    public Task ReleaseAsync(IReadOnlyCollection<JournalLease> leases, CancellationToken cancellationToken) =>
+        _claimer.ReleaseAsync(leases.Select(lease => new Lease(lease.Id, lease.Attempt)).ToArray(), _time.GetUtcNow(), cancellationToken);
+
     public async Task<bool> CompleteAsync(JournalLease lease, DeliveryRecord record, CancellationToken cancellationToken)
     {
         var results = await _completer.CompleteAsync([new Completion(new Lease(lease.Id, lease.Attempt), record)], cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,7 @@ internal sealed class DeliveryClaimer
     private readonly string _claimSql;
     private readonly string _renewSql;
     private readonly string _nextDueSql;
+    private readonly string _releaseSql;
 
     public DeliveryClaimer(NpgsqlDataSource dataSource, PostgreSqlOptions options)
     {
@@ -56,6 +57,14 @@ internal sealed class DeliveryClaimer
             RETURNING d.id
             """;
         _nextDueSql = $"SELECT min(due_at) FROM {_names.Deliveries} WHERE destination = $1";
+        // A claim given back unstarted did not attempt anything: its attempt (and a first attempt's time) is undone.
+        _releaseSql = $"""
+            UPDATE {_names.Deliveries} AS d
+            SET due_at = $1, lease_owner = NULL, attempts = d.attempts - 1,
+                first_attempt_at = CASE WHEN d.attempts = 1 THEN NULL ELSE d.first_attempt_at END
+            FROM unnest($2::bigint[], $3::integer[]) AS held(id, attempts)
+            WHERE d.id = held.id AND d.attempts = held.attempts AND d.lease_owner = $4
+            """;
     }
 
     /// <summary>
@@ -122,6 +131,27 @@ internal sealed class DeliveryClaimer
         }
 
         return renewed;
+    }
+
+    /// <summary>
+    /// Gives back claims whose events were never started (a stopping instance's), due at
+    /// <paramref name="now"/> so any instance takes them at once instead of after their leases run out.
+    /// Claims this instance no longer holds are left alone. Returns how many were given back.
+    /// </summary>
+    public async Task<int> ReleaseAsync(IReadOnlyCollection<Lease> leases, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        if (leases.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var command = _dataSource.CreateCommand(_releaseSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = leases.Select(lease => lease.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = leases.Select(lease => lease.Attempt).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = _instanceId });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

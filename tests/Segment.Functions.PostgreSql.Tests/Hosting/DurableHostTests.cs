@@ -180,6 +180,95 @@ public sealed class DurableHostTests : QueueTest
     }
 
     [Test]
+    public async Task WriteKeyIsNotStored()
+    {
+        var probe = new Probe();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        probe.Handle = (_, _, _) => release.Task;
+        await using var host = await StartAsync(probe);
+
+        await host.Functions.SendAsync(Encoding.UTF8.GetBytes("""{"type":"track","event":"E","userId":"u","messageId":"wk","writeKey":"wk-secret-5c1d"}"""));
+
+        var body = Encoding.UTF8.GetString(await ScalarAsync<byte[]>($"SELECT body FROM {Table("deliveries")}"));
+        Assert.That(body, Does.Contain("\"messageId\":\"wk\"").And.Not.Contain("wk-secret-5c1d"));
+        release.SetResult();
+        await host.WaitForCompletionAsync();
+    }
+
+    [Test]
+    public async Task SendAllOrNone_CommitsTheGroupInOneAppend()
+    {
+        var probe = new Probe();
+        await using var host = await StartAsync(probe);
+
+        var sent = await host.Functions.SendAllOrNoneAsync([SegmentEvent.Parse(Track(1)), SegmentEvent.Parse(Track(2)), SegmentEvent.Parse(Track(3))], null);
+        await host.WaitForCompletionAsync();
+
+        Assert.That(sent.Results.Select(r => (r.Status, r.Routed)), Is.All.EqualTo((SendStatus.Accepted, 1)));
+        Assert.That(probe.Singles.Select(e => e.MessageId), Is.EquivalentTo(new[] { "m-1", "m-2", "m-3" }));
+    }
+
+    [Test]
+    public async Task StopAtItsDeadline_WhatWasHeldIsTakenOverByAnotherInstanceAfterItsLeaseRunsOut()
+    {
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = new Probe { Handle = (_, _, _) => stuck.Task };
+        var a = await DurableHost.StartAsync(DataSource, Options.Schema, "a", TimeProvider.System,
+            b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe = first),
+            o => { o.MaxConcurrency = 1; o.ShutdownTimeout = TimeSpan.FromMilliseconds(300); },
+            o => o.LeaseDuration = TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 100; i++)
+        {
+            await a.Functions.SendAsync(Track(i));
+        }
+
+        await first.Called.Task.WaitAsync(DurableHost.Guard);
+        var left = await a.StopAsync();
+        Assert.That(left, Is.GreaterThan(0), "the stuck handler's event (and the others it claimed) were left at the deadline");
+        Assert.That(await RowsAsync(), Is.EqualTo(100), "nothing was lost: every event is still a row");
+
+        var second = new Probe();
+        await using var b = await DurableHost.StartAsync(DataSource, Options.Schema, "b", TimeProvider.System,
+            b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe = second),
+            storage: o => o.LeaseDuration = TimeSpan.FromSeconds(1));
+        await b.WaitForCompletionAsync();
+        stuck.SetResult();
+        await a.DisposeAsync();
+
+        Assert.That(second.Singles.Select(e => e.MessageId).Distinct().Count(), Is.EqualTo(100), "the second instance delivered all of them, the first's leases included");
+        Assert.That(await ScalarAsync<long>($"SELECT count(DISTINCT message_id) FROM {Table("records")} WHERE state = 'Delivered'"), Is.EqualTo(100));
+        Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM {Table("records")} WHERE state <> 'Retrying'"), Is.EqualTo(100), "one terminal record each");
+    }
+
+    [Test]
+    public async Task Stop_GivesBackClaimsNotStarted_AnotherInstanceTakesThemAtOnce()
+    {
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = new Probe { Handle = (_, _, _) => stuck.Task };
+        // Leases of 30 s (the default): what the second instance gets within the test, it got because it was given back.
+        var a = await DurableHost.StartAsync(DataSource, Options.Schema, "a", TimeProvider.System,
+            b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe = first),
+            o => { o.MaxConcurrency = 1; o.ShutdownTimeout = TimeSpan.FromMilliseconds(300); });
+        for (var i = 0; i < 50; i++)
+        {
+            await a.Functions.SendAsync(Track(i));
+        }
+
+        await first.Called.Task.WaitAsync(DurableHost.Guard);
+        Assert.That(await a.StopAsync(), Is.EqualTo(1), "only the stuck event is left, in flight");
+
+        var second = new Probe();
+        await using var b = await DurableHost.StartAsync(DataSource, Options.Schema, "b", TimeProvider.System,
+            b => b.AddDestination<ProbeFunction, ProbeSettings>("A", s => s.Probe = second));
+        await WaitForAsync(async () => await ScalarAsync<long>($"SELECT count(*) FROM {Table("records")} WHERE state = 'Delivered'") == 49);
+        stuck.SetResult();
+        await a.DisposeAsync();
+
+        Assert.That(second.Singles.Select(e => e.MessageId), Does.Not.Contain(first.Singles.Single().MessageId));
+        Assert.That(await ScalarAsync<string>($"SELECT lease_owner FROM {Table("deliveries")}"), Is.EqualTo("a"), "the stuck event waits for its lease to run out");
+    }
+
+    [Test]
     public async Task StorageFails_SendIsAnsweredUnavailable_NothingIsTaken()
     {
         var probe = new Probe();

@@ -24,6 +24,22 @@ public sealed class DeliveryClaimerTests : QueueTest
     }
 
     [Test]
+    public async Task ReleaseAsync_UnstartedClaims_AreDueAtOnceWithTheirAttemptUndone()
+    {
+        await EnqueueAsync("A", "m-1", "m-2");
+        var claimed = await Claimer().ClaimAsync("A", 2, Time.GetUtcNow(), CancellationToken.None);
+        Time.Advance(TimeSpan.FromSeconds(5));
+
+        var released = await Claimer().ReleaseAsync([claimed[0].Lease], Time.GetUtcNow(), CancellationToken.None);
+        var byOther = await Claimer("instance-b").ReleaseAsync([claimed[1].Lease], Time.GetUtcNow(), CancellationToken.None);
+        var again = (await Claimer("instance-b").ClaimAsync("A", 10, Time.GetUtcNow(), CancellationToken.None)).Single();
+
+        Assert.That((released, byOther), Is.EqualTo((1, 0)), "only the instance that holds a claim gives it back");
+        Assert.That((again.MessageId, again.Attempt), Is.EqualTo(("m-1", 1)), "taken at once by another instance, as a first attempt");
+        Assert.That(again.FirstAttemptAt, Is.EqualTo(Time.GetUtcNow()), "the first attempt is the one that runs, not the claim given back");
+    }
+
+    [Test]
     public async Task ClaimAsync_RetryDueLater_NotClaimedBeforeItsTime()
     {
         await EnqueueAsync("A", "m-1");

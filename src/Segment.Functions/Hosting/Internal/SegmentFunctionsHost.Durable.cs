@@ -84,6 +84,9 @@ internal sealed partial class SegmentFunctionsHost
         }
     }
 
+    // A write key is a credential: it is not stored (the ingestion endpoint strips it before this already).
     private static JournalEntry Entry(SegmentEvent @event, IReadOnlyList<string> destinations, bool untouched) =>
-        new(@event.ToUtf8(untouched), @event.MessageId ?? "", @event.Type, destinations);
+        @event.WriteKey is null
+            ? new(@event.ToUtf8(untouched), @event.MessageId ?? "", @event.Type, destinations)
+            : new((@event with { WriteKey = null }).ToUtf8(untouched: false), @event.MessageId ?? "", @event.Type, destinations);
 }

@@ -73,18 +73,9 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
         _claiming = Task.Run(() => ClaimLoopAsync(_stopClaiming.Token));
     }
 
-    /// <summary>Appends the event for this destination alone (the host appends for all destinations at once instead).</summary>
-    public async ValueTask<SendStatus> EnqueueAsync(PendingEvent item, CancellationToken cancellationToken)
-    {
-        if (_intakeClosed)
-        {
-            return SendStatus.Stopped;
-        }
-
-        var @event = item.Event;
-        await _journal.AppendAsync([new JournalEntry(@event.ToUtf8(item.Owned), @event.MessageId ?? "", @event.Type, [_name])], cancellationToken).ConfigureAwait(false);
-        return SendStatus.Accepted;
-    }
+    // Only the host appends: for all of an event's destinations at once (SegmentFunctionsHost.Durable).
+    public ValueTask<SendStatus> EnqueueAsync(PendingEvent item, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Events reach a durable queue through the journal (IDeliveryJournal.AppendAsync), not one destination at a time.");
 
     // Durable intake takes no room in memory: reserving always succeeds, and there is nothing to give back.
     public ValueTask<SendStatus> ReserveAsync(int count, CancellationToken cancellationToken) =>
@@ -144,6 +135,8 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
     {
         _stopClaiming.Cancel();
         _local.Complete();
+        // What is left here now stays as it is: its leases run out and another claim takes it.
+        _renewal?.Dispose();
     }
 
     /// <summary>Completes when nothing claimed here is queued, running, or waiting for its completion to be committed.</summary>
@@ -189,12 +182,16 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
         }
     }
 
-    /// <summary>Ends the claims, then lets the workers finish what is held here; retries stay in the journal.</summary>
+    /// <summary>
+    /// Ends the claims, gives back the claimed events no worker has started (any instance takes them at
+    /// once), then lets the workers finish what runs; retries stay in the journal.
+    /// </summary>
     public async Task DrainAsync(CancellationToken deadline, DateTimeOffset deadlineAt)
     {
         try
         {
             await _claiming.WaitAsync(deadline).ConfigureAwait(false);
+            await ReleaseUnstartedAsync(deadline).ConfigureAwait(false);
             await WhenIdle().WaitAsync(deadline).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -208,6 +205,36 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
         _stopClaiming.Cancel();
         _renewal?.Dispose();
         _local.Dispose();
+    }
+
+    private async Task ReleaseUnstartedAsync(CancellationToken cancellationToken)
+    {
+        var unstarted = new List<JournalLease>();
+        while (_local.TryTake(out var item))
+        {
+            unstarted.Add(item.Lease!.Value);
+            lock (_gate)
+            {
+                _held.Remove(item.Lease.Value.Id);
+            }
+
+            _local.Settle(item, retryAt: null);
+        }
+
+        if (unstarted.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _journal.ReleaseAsync(unstarted, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Not given back: their leases run out and they are claimed again then.
+            Log.Safely(() => Log.RenewFailed(_logger, _name, exception));
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -38,6 +38,9 @@ internal interface IDeliveryJournal
     /// <summary>Extends the leases this instance still holds; returns the ids of those renewed (a missing one was lost).</summary>
     Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<JournalLease> leases, CancellationToken cancellationToken);
 
+    /// <summary>Gives back claims that were never started, due at once for any instance (a stopping instance's).</summary>
+    Task ReleaseAsync(IReadOnlyCollection<JournalLease> leases, CancellationToken cancellationToken);
+
     /// <summary>
     /// Completes a claim with the record of its attempt: a terminal record ends the delivery, a Retrying
     /// one makes it due at <see cref="DeliveryRecord.NextAttemptAt"/>. Completions of concurrent callers
