@@ -16,7 +16,7 @@ internal sealed class RecordQueries
 {
     private const string RecordColumns =
         "delivery_id, destination, message_id, event_type, state, reason, attempts, first_attempt_at, last_attempt_at, " +
-        "next_attempt_at, error_type, error_message, logs, http_traces::text, omitted_http_traces, event_json";
+        "next_attempt_at, error_type, error_message, logs, http_traces::text, omitted_http_traces, event_json, accepted_at";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly SchemaNames _names;
@@ -181,5 +181,6 @@ internal sealed class RecordQueries
         HttpTraces = JsonSerializer.Deserialize(reader.GetString(13), RecordJsonContext.Default.IReadOnlyListHttpTrace) ?? [],
         OmittedHttpTraces = reader.GetInt32(14),
         EventJson = reader.GetString(15),
+        AcceptedAt = reader.IsDBNull(16) ? default : reader.GetFieldValue<DateTimeOffset>(16),
     };
 }

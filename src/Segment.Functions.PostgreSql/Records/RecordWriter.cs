@@ -19,7 +19,7 @@ internal static class RecordWriter
         await using var copy = await connection.BeginBinaryImportAsync(
             $"""
             COPY {names.Records} (delivery_id, destination, message_id, event_type, state, reason, attempts, first_attempt_at,
-                last_attempt_at, next_attempt_at, error_type, error_message, logs, http_traces, omitted_http_traces, event_json)
+                last_attempt_at, next_attempt_at, error_type, error_message, logs, http_traces, omitted_http_traces, event_json, accepted_at)
             FROM STDIN (FORMAT BINARY)
             """,
             cancellationToken).ConfigureAwait(false);
@@ -43,6 +43,7 @@ internal static class RecordWriter
                 JsonSerializer.Serialize(record.HttpTraces, RecordJsonContext.Default.IReadOnlyListHttpTrace), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(record.OmittedHttpTraces, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(record.EventJson, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(record.AcceptedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
         }
 
         await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -60,5 +60,9 @@ internal static class Migrations
             -- Retention deletes the oldest first.
             CREATE INDEX records_retention ON {names.Records} (last_attempt_at);
             """),
+        (2, $"""
+            -- When the event was accepted (DeliveryRecord.AcceptedAt); null for records written before this version.
+            ALTER TABLE {names.Records} ADD COLUMN accepted_at timestamptz NULL;
+            """),
     ];
 }

@@ -68,6 +68,7 @@ public sealed class DurableHostTests : QueueTest
         var probe = new Probe();
         var observer = new CollectingObserver();
         await using var host = await StartAsync(probe, more: s => s.AddSingleton<IDeliveryObserver>(observer));
+        var started = TimeProvider.System.GetUtcNow().AddSeconds(-1);
 
         for (var i = 0; i < 20; i++)
         {
@@ -81,7 +82,8 @@ public sealed class DurableHostTests : QueueTest
         Assert.That(records.Select(r => r.State), Is.All.EqualTo(DeliveryState.Delivered));
         Assert.That(host.Functions.GetCounts("A").Delivered, Is.EqualTo(20));
         Assert.That(host.Functions.GetStatus("A").Pending, Is.Zero);
-        Assert.That(observer.Records.Select(r => r.MessageId), Is.EquivalentTo(records.Select(r => r.MessageId)), "each stored record is observed once");
+        Assert.That(observer.Records.Select(r => (r.MessageId, r.Sequence)), Is.EquivalentTo(records.Select(r => (r.MessageId, r.Sequence))), "each stored record is observed once, with the stored sequence");
+        Assert.That(records.Select(r => r.AcceptedAt), Is.All.InRange(started, DateTimeOffset.UtcNow.AddSeconds(1)));
     }
 
     [Test]

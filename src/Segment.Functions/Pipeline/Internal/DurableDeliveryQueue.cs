@@ -311,6 +311,7 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
         var item = new PendingEvent(@event, claim.AcceptedAt, owned: true)
         {
             Lease = claim.Lease,
+            Sequence = claim.Lease.Id,
             Attempts = claim.Lease.Attempt - 1,
             FirstAttemptAt = claim.FirstAttemptAt,
         };

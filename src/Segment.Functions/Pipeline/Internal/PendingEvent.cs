@@ -26,8 +26,8 @@ internal sealed class PendingEvent
     /// </summary>
     public bool Owned { get; }
 
-    /// <summary>Unique in the process; see <see cref="DeliveryRecord.Sequence"/>.</summary>
-    public long Sequence { get; }
+    /// <summary>Unique in the process (for a claimed event: its delivery's id in storage, unique across instances); see <see cref="DeliveryRecord.Sequence"/>.</summary>
+    public long Sequence { get; init; }
 
     /// <summary>When the destination took the event.</summary>
     public DateTimeOffset AcceptedAt { get; }
