@@ -1,0 +1,67 @@
+namespace Segment.Functions.PostgreSql.Tests.Durability;
+
+/// <summary>
+/// A host process under load is killed with SIGKILL and started again on the same database: every
+/// event it answered 200 must still end with exactly one terminal record per destination, delivered.
+/// </summary>
+[NonParallelizable]
+public sealed class CrashTests : DurabilityTest
+{
+    private const int Events = 2_000;
+    private const int BatchSize = 50;
+    private const int Senders = 4;
+
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task KilledMidFlight_EveryEventAnswered200EndsOncePerDestination()
+    {
+        using var load = new LoadSender("mid-flight", Events, BatchSize);
+
+        var pendingAtKill = await SendKillAndRestartAsync(load, commitLinger: null);
+
+        Assert.That(pendingAtKill, Is.GreaterThan(0), "the kill came after every accepted event was delivered: nothing was in flight");
+        await AssertEveryAcceptedEventEndedOnceAsync(load);
+    }
+
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task KilledDuringGroupCommit_EveryEventAnswered200EndsOncePerDestination()
+    {
+        using var load = new LoadSender("group-commit", Events, BatchSize);
+
+        // A request is answered once its group commits, half a second after the group formed: the kill
+        // lands while the requests in flight are waiting in (or for) a group.
+        await SendKillAndRestartAsync(load, commitLinger: TimeSpan.FromMilliseconds(500));
+
+        Assert.That(load.Unanswered, Is.Not.Empty, "no request was in flight at the kill: no group was cut");
+        await AssertEveryAcceptedEventEndedOnceAsync(load);
+    }
+
+    /// <summary>
+    /// Sends through a first host until half the requests were answered, kills it, starts a second
+    /// one (new instance id, same database), sends the rest through it and waits until nothing is
+    /// pending. Returns how many rows were pending right after the kill.
+    /// </summary>
+    private async Task<long> SendKillAndRestartAsync(LoadSender load, TimeSpan? commitLinger)
+    {
+        var first = await StartHostAsync("crash-first", commitLinger);
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(TestTimeout))
+        {
+            var sending = load.SendAsync(_ => first.BaseUrl, Senders, stop.Token, TestTimeout);
+            await load.WhenAnsweredAsync(load.Batches.Count / 2).WaitAsync(TestTimeout);
+            // No new requests; the ones in flight are cut by the kill.
+            stop.Cancel();
+            first.Kill();
+            await sending;
+        }
+
+        var pendingAtKill = await PendingAsync();
+        TestContext.Out.WriteLine($"killed after {load.Answered.Count} events answered 200 ({load.Unanswered.Count} in requests cut); {pendingAtKill} rows pending");
+
+        var second = await StartHostAsync("crash-second", commitLinger);
+        await load.SendAsync(_ => second.BaseUrl, Senders, TestTimeout, TestTimeout);
+        Assert.That(load.Remaining, Is.Zero, "the second host did not take every remaining batch");
+        await WaitUntilNothingPendingAsync();
+        return pendingAtKill;
+    }
+}
