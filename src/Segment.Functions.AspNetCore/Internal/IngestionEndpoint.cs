@@ -301,6 +301,9 @@ internal sealed class IngestionEndpoint
                         return Results.Empty;
                     case SendStatus.Stopped:
                         return Refuse(context, StatusCodes.Status503ServiceUnavailable, "stopping", "The server is stopping; send again later.");
+                    case SendStatus.Unavailable:
+                        return Refuse(context, StatusCodes.Status503ServiceUnavailable, "unavailable",
+                            "The events could not be stored now; none was taken. Send them again after Retry-After.");
                     default:
                         return Refuse(context, StatusCodes.Status429TooManyRequests, "no_room",
                             $"The destinations have no room for these events now (waited {_options.MaxWaitForRoom.TotalSeconds:0.###} s, SegmentIngestionOptions.MaxWaitForRoom); none was taken. Send them again after Retry-After.");

@@ -17,6 +17,9 @@ internal sealed record RecordFilter
     /// <summary>Only records of events with this <c>messageId</c> (null: any).</summary>
     public string? MessageId { get; init; }
 
+    /// <summary>Only records whose last attempt was at or after this time (null: any).</summary>
+    public DateTimeOffset? Since { get; init; }
+
     /// <summary>Only records of deliveries older than this sequence (the next page after a page that ended there).</summary>
     public long? BeforeSequence { get; init; }
 }

@@ -30,7 +30,7 @@ internal sealed class RecordQueries
     }
 
     /// <summary>The destination's records that match the filter, newest delivery first (a delivery's records newest first), at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<DeliveryRecord>> RecentAsync(string destination, RecordFilter filter, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryRecord>> RecentAsync(string destination, RecordFilter filter, int limit, CancellationToken cancellationToken, int skip = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentNullException.ThrowIfNull(filter);
@@ -57,6 +57,12 @@ internal sealed class RecordQueries
             sql.Append($" AND message_id = ${command.Parameters.Count}");
         }
 
+        if (filter.Since is { } since)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = since, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            sql.Append($" AND last_attempt_at >= ${command.Parameters.Count}");
+        }
+
         if (filter.BeforeSequence is { } before)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = before });
@@ -65,6 +71,12 @@ internal sealed class RecordQueries
 
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         sql.Append($" ORDER BY delivery_id DESC, id DESC LIMIT ${command.Parameters.Count}");
+        if (skip > 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = skip });
+            sql.Append($" OFFSET ${command.Parameters.Count}");
+        }
+
         command.CommandText = sql.ToString();
 
         var records = new List<DeliveryRecord>();

@@ -258,6 +258,27 @@ public abstract record SegmentEvent
     /// <summary>Whether a top-level field belongs to this message type (and so is not an additional field).</summary>
     internal bool OwnsField(EventField field) => EventFields.IsCarriedBy(field, MessageType);
 
+    /// <summary>
+    /// The event's UTF-8 JSON, to store: the bytes it was parsed from when <paramref name="untouched"/>
+    /// (nothing could have changed it since: the host parsed it and nobody else holds it), else written
+    /// from its fields now.
+    /// </summary>
+    internal byte[] ToUtf8(bool untouched)
+    {
+        if (untouched && _json is { } json)
+        {
+            return json.Utf8;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     internal void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();

@@ -30,4 +30,11 @@ public enum SendStatus
     /// those deliver it. Sending it again would deliver it twice there.
     /// </summary>
     Cancelled,
+
+    /// <summary>
+    /// Durable storage (e.g. PostgreSQL, see <c>UsePostgreSql</c>) could not commit the event: it was
+    /// taken by no destination, and <see cref="SendResult.Error"/> says why (without secrets). Send it
+    /// again later; the host's log has the storage's exception.
+    /// </summary>
+    Unavailable,
 }

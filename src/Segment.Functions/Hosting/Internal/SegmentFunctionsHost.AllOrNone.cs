@@ -23,6 +23,12 @@ internal sealed partial class SegmentFunctionsHost
         }
 
         var (routes, need) = RouteAll(events, options.Destinations);
+        if (_journal is not null)
+        {
+            // Durable storage takes no room in memory: the group is committed whole or not at all.
+            return await AppendAllAsync(events, routes, cancellationToken).ConfigureAwait(false);
+        }
+
         for (var p = 0; p < _pipelines.Length; p++)
         {
             if (need[p] > _options.QueueCapacity)

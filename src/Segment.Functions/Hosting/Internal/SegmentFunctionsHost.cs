@@ -24,6 +24,7 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
     private readonly SegmentFunctionsTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IDeliveryJournal? _journal;
     private int _state; // 0 created, 1 started, 2 stopping or stopped
     private Task<int>? _stop;
 
@@ -37,6 +38,8 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
         ILoggerFactory loggerFactory,
         IServiceProvider services)
     {
+        // Registered by a storage package (UsePostgreSql); without one, events are kept in memory.
+        _journal = (IDeliveryJournal?)services.GetService(typeof(IDeliveryJournal));
         _options = options.Value;
         _telemetry = telemetry;
         _time = time;
@@ -50,6 +53,7 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
             r.Filter,
             _options,
             new OutcomeRecorder(r.Name, _options, _bound[i].Invoker.Redactor, _records, watching, telemetry, time, _logger),
+            _journal,
             telemetry,
             time,
             _logger)).ToArray();
@@ -127,7 +131,9 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
     public DestinationStatus GetStatus(string destination) => Pipeline(destination).Status;
 
     public DeliveryCounts GetCounts(string destination) =>
-        destination == DeliveryRecord.RejectedInput ? _rejectedInput.Counts.Snapshot() : Pipeline(destination).Counts;
+        _journal is not null ? _journal.Counts(destination == DeliveryRecord.RejectedInput ? destination : Pipeline(destination).Name)
+        : destination == DeliveryRecord.RejectedInput ? _rejectedInput.Counts.Snapshot()
+        : Pipeline(destination).Counts;
 
     public Task WaitForIdleAsync(CancellationToken cancellationToken = default) =>
         WaitForAllAsync(static p => p.WhenIdle(), cancellationToken);
@@ -147,6 +153,12 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
                 var written = _records.WhenWritten();
                 if (written.IsCompleted)
                 {
+                    if (_journal is not null)
+                    {
+                        // What was just completed shows in GetStatus and GetCounts at once.
+                        await _journal.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     return;
                 }
 
@@ -223,6 +235,10 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
         {
             // The records of what finished reach the store too, within the same deadline.
             await _records.WhenWritten().WaitAsync(deadline.Token).ConfigureAwait(false);
+            if (_journal is not null)
+            {
+                await _journal.StopAsync(deadline.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -290,6 +306,11 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
 
         // Decided once, before anything is queued: which destinations take the event.
         var (first, more) = Targets(@event, only);
+        if (_journal is not null)
+        {
+            return await AppendAsync(@event, first, more, parsedHere, cancellationToken).ConfigureAwait(false);
+        }
+
         // An event the host parsed itself, going to one destination, is held by nothing else.
         var owned = parsedHere && more is null;
         var routed = 0;

@@ -27,7 +27,17 @@ internal sealed class DestinationPipeline : IDisposable
     private Task<int>? _stop;
     private bool _started;
 
-    public DestinationPipeline(string name, IFunctionInvoker invoker, Func<SegmentEvent, bool>? filter, SegmentFunctionsOptions options, OutcomeRecorder recorder, SegmentFunctionsTelemetry telemetry, TimeProvider time, ILogger logger)
+    /// <summary>Puts the destination together; its workers start with <see cref="Start"/>.</summary>
+    /// <param name="name">The destination's name.</param>
+    /// <param name="invoker">Runs its handlers.</param>
+    /// <param name="filter">Its filter, if any.</param>
+    /// <param name="options">The host's options.</param>
+    /// <param name="recorder">Decides and records its outcomes.</param>
+    /// <param name="journal">Durable storage to keep the events in; null keeps them in memory.</param>
+    /// <param name="telemetry">Metrics and traces.</param>
+    /// <param name="time">The clock of every wait.</param>
+    /// <param name="logger">The host's logger.</param>
+    public DestinationPipeline(string name, IFunctionInvoker invoker, Func<SegmentEvent, bool>? filter, SegmentFunctionsOptions options, OutcomeRecorder recorder, IDeliveryJournal? journal, SegmentFunctionsTelemetry telemetry, TimeProvider time, ILogger logger)
     {
         Name = name;
         _filter = filter;
@@ -35,7 +45,9 @@ internal sealed class DestinationPipeline : IDisposable
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
-        _queue = new MemoryDeliveryQueue(name, options.QueueCapacity, options.FullMode, time);
+        _queue = journal is null
+            ? new MemoryDeliveryQueue(name, options.QueueCapacity, options.FullMode, time)
+            : new DurableDeliveryQueue(name, journal, ClaimSize(invoker, options), options.Parsing, recorder, time, logger);
         _former = invoker.SupportsBatching ? new BatchFormer(_queue, options.Batching, time, _stopping.Token) : null;
         _workers = new DestinationWorkers(name, options.MaxConcurrency, _queue, _former, invoker, recorder, options, telemetry, time, logger);
     }
@@ -86,6 +98,7 @@ internal sealed class DestinationPipeline : IDisposable
             if (!_started && _stop is null)
             {
                 _started = true;
+                _queue.Start();
                 _workers.Start();
             }
         }
@@ -136,7 +149,7 @@ internal sealed class DestinationPipeline : IDisposable
             await _workers.WhenStopped().ConfigureAwait(false);
         }
 
-        var status = Status;
+        var status = _queue.LeftHere;
         if (status.Pending > 0)
         {
             Log.LeftPending(_logger, Name, status.Pending, status.Queued, status.InFlight, status.WaitingForRetry);
@@ -145,6 +158,11 @@ internal sealed class DestinationPipeline : IDisposable
 
         return status.Pending;
     }
+
+    // A batching destination claims a whole batch at once; others enough for every worker several
+    // times over, so one claim's round trip serves many events.
+    private static int ClaimSize(IFunctionInvoker invoker, SegmentFunctionsOptions options) =>
+        invoker.SupportsBatching ? options.Batching.MaxSize : Math.Clamp(options.MaxConcurrency * 8, 64, 512);
 
     // At the deadline: nothing new starts, what runs is cancelled and stays pending.
     private void Abort()

@@ -310,7 +310,8 @@ internal sealed class DestinationWorkers : IDisposable
 
     private void Begin(PendingEvent item)
     {
-        if (item.Attempts++ == 0)
+        // A claimed event brings its first attempt's time from storage (the window spans restarts).
+        if (item.Attempts++ == 0 && item.Lease is null)
         {
             item.FirstAttemptAt = _time.GetUtcNow();
         }

@@ -17,6 +17,12 @@ internal interface IDeliveryQueue : IDisposable
     /// <summary>Where this destination's events are now.</summary>
     DestinationStatus Status { get; }
 
+    /// <summary>What this process holds of the destination's events: what a stop reports as left (for a durable queue, less than <see cref="Status"/>, which counts every instance).</summary>
+    DestinationStatus LeftHere { get; }
+
+    /// <summary>Starts whatever the queue runs in the background (a durable queue's claims); the workers start after it.</summary>
+    void Start();
+
     /// <summary>Takes a unit of room and queues the event, waiting for room or not as the full mode says.</summary>
     /// <returns>Accepted, QueueFull (Reject mode, nothing taken), Cancelled or Stopped.</returns>
     ValueTask<SendStatus> EnqueueAsync(PendingEvent item, CancellationToken cancellationToken);

@@ -68,6 +68,13 @@ internal sealed class MemoryDeliveryQueue : IDeliveryQueue
 
     private int Busy => _ready.Count + (_formingParked ? 0 : _forming) + _inFlight;
 
+    public DestinationStatus LeftHere => Status;
+
+    /// <summary>Nothing runs in the background here: retries are timers scheduled as they come.</summary>
+    public void Start()
+    {
+    }
+
     public ValueTask<SendStatus> EnqueueAsync(PendingEvent item, CancellationToken cancellationToken)
     {
         RoomWaiter? waiter = null;

@@ -145,7 +145,7 @@ internal sealed class OutcomeRecorder
                     Counts.Retrying(1);
                 }
 
-                Publish(retry);
+                Publish(retry, item);
                 return next;
             }
 
@@ -153,7 +153,7 @@ internal sealed class OutcomeRecorder
             _telemetry.Outcome(Destination, outcome, expired: true);
             var expired = NewRecord(item, outcome, DeliveryState.Expired, now, capture);
             Counts.Expired();
-            Final(expired, wasRetrying);
+            Final(expired, item, wasRetrying);
             return null;
         }
 
@@ -173,18 +173,18 @@ internal sealed class OutcomeRecorder
             Counts.Discarded(outcome.Reason);
         }
 
-        Final(record, wasRetrying);
+        Final(record, item, wasRetrying);
         return null;
     }
 
-    private void Final(DeliveryRecord record, bool wasRetrying)
+    private void Final(DeliveryRecord record, PendingEvent item, bool wasRetrying)
     {
         if (wasRetrying)
         {
             Counts.Retrying(-1);
         }
 
-        Publish(record);
+        Publish(record, item);
     }
 
     // A logger or metrics listener that threw must not lose the event: it ends as an Unknown Error.
@@ -200,7 +200,7 @@ internal sealed class OutcomeRecorder
                 Counts.Retrying(-1);
             }
 
-            Publish(NewRecord(item, outcome, DeliveryState.Discarded, _time.GetUtcNow(), capture));
+            Publish(NewRecord(item, outcome, DeliveryState.Discarded, _time.GetUtcNow(), capture), item);
             Log.CompleteFailed(_logger, Destination, exception);
         });
 
@@ -236,7 +236,8 @@ internal sealed class OutcomeRecorder
     private void ObserverFailed(IDeliveryObserver observer, Exception exception) =>
         Log.Safely(() => Log.ObserverFailed(_logger, Destination, observer.GetType().Name, exception));
 
-    private void Publish(DeliveryRecord record)
+    /// <summary>Tells the observers of a record that is stored (a claimed event's, once its claim completed).</summary>
+    public void Notify(DeliveryRecord record)
     {
         foreach (var observer in _observers)
         {
@@ -249,7 +250,19 @@ internal sealed class OutcomeRecorder
                 ObserverFailed(observer, exception);
             }
         }
+    }
 
+    // A claimed event's record goes with the completion of its claim, in one commit, and observers hear
+    // of it only once that commit stands (a claim whose lease was lost writes nothing and tells no one).
+    private void Publish(DeliveryRecord record, PendingEvent? item = null)
+    {
+        if (item?.Lease is not null)
+        {
+            item.Decided = record;
+            return;
+        }
+
+        Notify(record);
         _writer.Write(record);
     }
 }

@@ -37,5 +37,14 @@ internal sealed class PendingEvent
 
     public DateTimeOffset FirstAttemptAt { get; set; }
 
+    /// <summary>The durable claim this attempt runs under; null for an event kept in memory.</summary>
+    public JournalLease? Lease { get; init; }
+
+    /// <summary>
+    /// The record the recorder decided for a claimed event's attempt, kept here until the
+    /// <see cref="DurableDeliveryQueue"/> completes the claim with it (in the same commit).
+    /// </summary>
+    public DeliveryRecord? Decided { get; set; }
+
     public static long NextSequence() => Interlocked.Increment(ref s_sequence);
 }

@@ -65,4 +65,22 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Warning, "Destination {Destination}: a handler is still running {Timeout} after it started and does not give back its thread (it blocks instead of awaiting); its event is recorded as timed out and the next event runs on another thread")]
     public static partial void HandlerOverran(ILogger logger, string destination, TimeSpan timeout);
+
+    [LoggerMessage(16, LogLevel.Error, "Destination {Destination} could not claim events from durable storage; nothing is lost, it looks again in {RetryIn}")]
+    public static partial void ClaimFailed(ILogger logger, string destination, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Warning, "Destination {Destination}: the lease of delivery {Delivery} (attempt {Attempt}) was lost before its outcome was written; the attempt that holds it now decides the outcome")]
+    public static partial void LeaseLost(ILogger logger, string destination, long delivery, int attempt);
+
+    [LoggerMessage(18, LogLevel.Error, "Destination {Destination}: the outcome of delivery {Delivery} could not be written; the event will be claimed and attempted again when its lease runs out")]
+    public static partial void CompletionFailed(ILogger logger, string destination, long delivery, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Warning, "Destination {Destination}: {Count} lease(s) were lost before renewal (they ran out: is LeaseDuration shorter than the pauses of this process?); those events may be delivered again")]
+    public static partial void LeasesLost(ILogger logger, string destination, int count);
+
+    [LoggerMessage(20, LogLevel.Error, "Destination {Destination} could not renew its leases; they are renewed again at the next turn")]
+    public static partial void RenewFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Error, "Durable storage could not commit {Events} accepted event(s); they were answered Unavailable and nothing of them was stored")]
+    public static partial void AppendFailed(ILogger logger, int events, Exception exception);
 }
