@@ -35,8 +35,18 @@ builder.Services.AddSegmentFunctions(options =>
     })
     .AddDestination<SingleFunction, DownstreamSettings>("Single", Configure, WithoutClientRetries)
     .AddDestination<BatchedFunction, DownstreamSettings>("Batched", Configure, WithoutClientRetries)
-    .AddIngestion(o => o.WriteKeys.Add(new IngestionWriteKey { Key = arguments.WriteKey }));
-// ISSUE 15: .UsePostgreSql(arguments.Postgres, o => { o.LeaseDuration = TimeSpan.FromSeconds(2); o.InstanceId = arguments.Instance; o.PollInterval = TimeSpan.FromMilliseconds(200); if (arguments.CommitLinger is { } linger) o.CommitLinger = linger; });
+    .AddIngestion(o => o.WriteKeys.Add(new IngestionWriteKey { Key = arguments.WriteKey }))
+    .UsePostgreSql(arguments.Postgres, o =>
+    {
+        // A killed instance's claims are taken over 2 s later; idle destinations look for due retries every 200 ms.
+        o.LeaseDuration = TimeSpan.FromSeconds(2);
+        o.InstanceId = arguments.Instance;
+        o.PollInterval = TimeSpan.FromMilliseconds(200);
+        if (arguments.CommitLinger is { } linger)
+        {
+            o.CommitLinger = linger;
+        }
+    });
 
 await using var app = builder.Build();
 app.MapSegmentIngestion();

@@ -47,6 +47,11 @@ public abstract class DurabilityTest
         foreach (var host in _hosts)
         {
             host.Dispose();
+            // What the hosts logged (warnings and errors) explains most failures.
+            if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Passed)
+            {
+                TestContext.Out.WriteLine($"--- host {host.InstanceId}, last output:\n{host.Output}");
+            }
         }
 
         if (Downstream is not null)
@@ -73,17 +78,10 @@ public abstract class DurabilityTest
         return host;
     }
 
-    /// <summary>How many (event, destination) rows are still to deliver; with <paramref name="leaseOwner"/>, only those that instance holds or last held.</summary>
-    private protected async Task<long> PendingAsync(string? leaseOwner = null)
+    /// <summary>How many (event, destination) rows are still to deliver.</summary>
+    private protected async Task<long> PendingAsync()
     {
-        await using var command = DataSource.CreateCommand(leaseOwner is null
-            ? $"SELECT count(*) FROM {Schema}.deliveries"
-            : $"SELECT count(*) FROM {Schema}.deliveries WHERE lease_owner = $1");
-        if (leaseOwner is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = leaseOwner });
-        }
-
+        await using var command = DataSource.CreateCommand($"SELECT count(*) FROM {Schema}.deliveries");
         try
         {
             return (long)(await command.ExecuteScalarAsync(TestTimeout))!;
@@ -93,6 +91,21 @@ public abstract class DurabilityTest
             Assert.Fail($"{Schema}.deliveries does not exist: the crash host did not create its schema on start (is UsePostgreSql registered in its Program.cs?).");
             throw;
         }
+    }
+
+    /// <summary>The (messageId, destination) rows an instance has claimed and not completed (a completion or a retry clears the claim).</summary>
+    private protected async Task<HashSet<(string MessageId, string Destination)>> ClaimedByAsync(string instanceId)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT message_id, destination FROM {Schema}.deliveries WHERE lease_owner = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = instanceId });
+        await using var reader = await command.ExecuteReaderAsync(TestTimeout);
+        var claimed = new HashSet<(string, string)>();
+        while (await reader.ReadAsync(TestTimeout))
+        {
+            claimed.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return claimed;
     }
 
     /// <summary>
@@ -119,9 +132,12 @@ public abstract class DurabilityTest
     /// The outcome every test checks: each event answered 200 ended with exactly one terminal record
     /// per destination, Delivered, and the downstream answered it 2xx at least once; no (event,
     /// destination) has two terminal records, whether it was answered or not; no record names an
-    /// event that was never sent.
+    /// event that was never sent; and the downstream got an event again only if it was claimed by a
+    /// killed instance when it was killed (at-least-once: a second delivery only after a lost lease).
     /// </summary>
-    private protected async Task AssertEveryAcceptedEventEndedOnceAsync(LoadSender load)
+    /// <param name="load">What was sent, and what was answered.</param>
+    /// <param name="claimedAtKill">The rows the killed instance held at its death; empty when none was killed.</param>
+    private protected async Task AssertEveryAcceptedEventEndedOnceAsync(LoadSender load, IReadOnlySet<(string MessageId, string Destination)> claimedAtKill)
     {
         var terminal = await TerminalRecordsAsync();
         var sent = load.MessageIds.ToHashSet();
@@ -133,9 +149,11 @@ public abstract class DurabilityTest
         var neverSeen = expected.Where(key => !Downstream.WasDelivered(key.Destination, key.MessageId)).ToList();
         var duplicated = terminal.Where(pair => pair.Value.Count > 1).ToList();
         var unknown = terminal.Keys.Where(key => !sent.Contains(key.MessageId)).ToList();
+        var deliveredAgain = Downstream.DeliveredMoreThanOnce();
+        var deliveredAgainWithoutLostLease = deliveredAgain.Where(key => !claimedAtKill.Contains(key)).ToList();
 
-        TestContext.Out.WriteLine($"{answered.Count} events answered 200, {load.Unanswered.Count} cut by a kill, {terminal.Count} terminal (event, destination) records; "
-            + $"downstream: {Downstream.Requests} requests, {Downstream.FailedAttempts} failed event attempts, delivered first by {string.Join(", ", Downstream.DeliveriesByInstance().Select(p => $"{p.Key} {p.Value}"))}");
+        TestContext.Out.WriteLine($"{answered.Count} events answered 200, {load.Unanswered.Count} cut by a kill, {terminal.Count} terminal (event, destination) records, "
+            + $"{deliveredAgain.Count} delivered again ({claimedAtKill.Count} claimed by the killed instance); downstream: {Downstream.Requests} requests, {Downstream.FailedAttempts} failed event attempts, delivered first by {string.Join(", ", Downstream.DeliveriesByInstance().Select(p => $"{p.Key} {p.Value}"))}");
         Assert.Multiple(() =>
         {
             Assert.That(load.Unexpected, Is.Empty, "requests answered neither 200 nor 429/503");
@@ -146,6 +164,7 @@ public abstract class DurabilityTest
             Assert.That(duplicated, Is.Empty, $"{duplicated.Count} (event, destination) have more than one terminal record, e.g. "
                 + string.Join("; ", duplicated.Take(5).Select(pair => $"{pair.Key}: {pair.Value.Count}")));
             Assert.That(unknown, Is.Empty, $"{unknown.Count} terminal records name events never sent, e.g. {Sample(unknown)}");
+            Assert.That(deliveredAgainWithoutLostLease, Is.Empty, $"{deliveredAgainWithoutLostLease.Count} (event, destination) were delivered twice though no killed instance held them, e.g. {Sample(deliveredAgainWithoutLostLease)}");
         });
     }
 

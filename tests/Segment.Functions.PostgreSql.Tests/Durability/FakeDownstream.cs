@@ -31,6 +31,7 @@ internal sealed class FakeDownstream : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<(string Destination, string MessageId), int> _attempts = new();
     private readonly ConcurrentDictionary<(string Destination, string MessageId), string> _deliveredBy = new();
+    private readonly ConcurrentDictionary<(string Destination, string MessageId), int> _successes = new();
     private long _requests;
     private long _failedAttempts;
 
@@ -67,6 +68,10 @@ internal sealed class FakeDownstream : IAsyncDisposable
 
     /// <summary>How many times the destination's messageId arrived (attempts, answered or failed).</summary>
     public int Attempts(string destination, string messageId) => _attempts.GetValueOrDefault((destination, messageId));
+
+    /// <summary>The (messageId, destination) pairs answered with success more than once: delivered again.</summary>
+    public IReadOnlyList<(string MessageId, string Destination)> DeliveredMoreThanOnce() =>
+        [.. _successes.Where(pair => pair.Value > 1).Select(pair => (pair.Key.MessageId, pair.Key.Destination))];
 
     /// <summary>How many messageIds each instance delivered first.</summary>
     public IReadOnlyDictionary<string, int> DeliveriesByInstance() =>
@@ -108,6 +113,7 @@ internal sealed class FakeDownstream : IAsyncDisposable
             else
             {
                 _deliveredBy.TryAdd((destination, messageIds[i]), instance);
+                _successes.AddOrUpdate((destination, messageIds[i]), 1, static (_, n) => n + 1);
             }
         }
 
