@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Segment.Functions.PostgreSql.Tests.Durability;
 
 /// <summary>
 /// The crash host (tests/Segment.Functions.PostgreSql.CrashHost) as a separate process: started with
 /// <c>dotnet crash-host/…dll</c> from the tests' output folder (the build copies it there), ready once it
-/// prints <c>ready &lt;url&gt;</c>, killed with SIGKILL (<see cref="Process.Kill()"/> on Linux). Its
+/// prints <c>ready &lt;url&gt;</c>, killed with SIGKILL (<see cref="Process.Kill()"/> on Linux) or stopped
+/// with SIGTERM (what a deploy or <c>docker stop</c> sends). Its
 /// output is kept, to show in a failure message.
 /// </summary>
 internal sealed class CrashHostProcess : IDisposable
@@ -122,6 +124,23 @@ internal sealed class CrashHostProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (the host's graceful stop) and waits until it exits; returns its exit code.</summary>
+    /// <param name="timeout">How long the stop may take.</param>
+    public int Terminate(TimeSpan timeout)
+    {
+        if (SendSignal(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"SIGTERM to the crash host {InstanceId} (pid {_process.Id}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+
+        if (!_process.WaitForExit(timeout))
+        {
+            throw new TimeoutException($"The crash host {InstanceId} did not exit within {timeout} of SIGTERM.\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     public void Dispose()
     {
         try
@@ -135,6 +154,12 @@ internal sealed class CrashHostProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private const int SigTerm = 15;
+
+    // .NET can send SIGKILL (Process.Kill) but not SIGTERM: libc's kill(2).
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private void OnOutput(string? line, bool isError)
     {
