@@ -71,13 +71,13 @@ public sealed class CrashTests : DurabilityTest
             await sending;
         }
 
-        var claimedAtKill = await ClaimedByAsync(first.InstanceId);
-        TestContext.Out.WriteLine($"ended after {load.Answered.Count} events answered 200 ({load.Unanswered.Count} in requests cut); {await PendingAsync()} rows pending, {claimedAtKill.Count} of them still claimed by it");
+        var heldWhenEnded = await ClaimedByAsync(first.InstanceId);
+        TestContext.Out.WriteLine($"ended after {load.Answered.Count} events answered 200 ({load.Unanswered.Count} in requests cut); {await PendingAsync()} rows pending, {heldWhenEnded.Count} of them still claimed by it");
 
         var second = await StartHostAsync("crash-second", commitLinger);
         await load.SendAsync(_ => second.BaseUrl, Senders, TestTimeout, TestTimeout);
         Assert.That(load.Remaining, Is.Zero, "the second host did not take every remaining batch");
         await WaitUntilNothingPendingAsync();
-        return claimedAtKill;
+        return heldWhenEnded;
     }
 }

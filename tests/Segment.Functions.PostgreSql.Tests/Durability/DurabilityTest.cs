@@ -132,12 +132,12 @@ public abstract class DurabilityTest
     /// The outcome every test checks: each event answered 200 ended with exactly one terminal record
     /// per destination, Delivered, and the downstream answered it 2xx at least once; no (event,
     /// destination) has two terminal records, whether it was answered or not; no record names an
-    /// event that was never sent; and the downstream got an event again only if it was claimed by a
-    /// killed instance when it was killed (at-least-once: a second delivery only after a lost lease).
+    /// event that was never sent; and the downstream got an event twice only if an instance that ended
+    /// still held it (at-least-once: a second delivery only after a lease was lost with its instance).
     /// </summary>
     /// <param name="load">What was sent, and what was answered.</param>
-    /// <param name="claimedAtKill">The rows the killed instance held at its death; empty when none was killed.</param>
-    private protected async Task AssertEveryAcceptedEventEndedOnceAsync(LoadSender load, IReadOnlySet<(string MessageId, string Destination)> claimedAtKill)
+    /// <param name="heldWhenEnded">The rows an instance still held when it was killed or had stopped; empty when none ended.</param>
+    private protected async Task AssertEveryAcceptedEventEndedOnceAsync(LoadSender load, IReadOnlySet<(string MessageId, string Destination)> heldWhenEnded)
     {
         var terminal = await TerminalRecordsAsync();
         var sent = load.MessageIds.ToHashSet();
@@ -150,10 +150,11 @@ public abstract class DurabilityTest
         var duplicated = terminal.Where(pair => pair.Value.Count > 1).ToList();
         var unknown = terminal.Keys.Where(key => !sent.Contains(key.MessageId)).ToList();
         var deliveredAgain = Downstream.DeliveredMoreThanOnce();
-        var deliveredAgainWithoutLostLease = deliveredAgain.Where(key => !claimedAtKill.Contains(key)).ToList();
+        var deliveredAgainWithoutLostLease = deliveredAgain.Where(key => !heldWhenEnded.Contains(key)).ToList();
 
-        TestContext.Out.WriteLine($"{answered.Count} events answered 200, {load.Unanswered.Count} cut by a kill, {terminal.Count} terminal (event, destination) records, "
-            + $"{deliveredAgain.Count} delivered again ({claimedAtKill.Count} claimed by the killed instance); downstream: {Downstream.Requests} requests, {Downstream.FailedAttempts} failed event attempts, delivered first by {string.Join(", ", Downstream.DeliveriesByInstance().Select(p => $"{p.Key} {p.Value}"))}");
+        var cutButStored = load.Unanswered.Count(id => FakeDownstream.Destinations.Any(destination => terminal.ContainsKey((id, destination))));
+        TestContext.Out.WriteLine($"{answered.Count} events answered 200, {load.Unanswered.Count} cut by a kill ({cutButStored} of them stored all the same), {terminal.Count} terminal (event, destination) records, "
+            + $"{deliveredAgain.Count} delivered again ({heldWhenEnded.Count} held by an instance that ended); downstream: {Downstream.Requests} requests, {Downstream.FailedAttempts} failed event attempts, delivered first by {string.Join(", ", Downstream.DeliveriesByInstance().Select(p => $"{p.Key} {p.Value}"))}");
         Assert.Multiple(() =>
         {
             Assert.That(load.Unexpected, Is.Empty, "requests answered neither 200 nor 429/503");
@@ -164,7 +165,7 @@ public abstract class DurabilityTest
             Assert.That(duplicated, Is.Empty, $"{duplicated.Count} (event, destination) have more than one terminal record, e.g. "
                 + string.Join("; ", duplicated.Take(5).Select(pair => $"{pair.Key}: {pair.Value.Count}")));
             Assert.That(unknown, Is.Empty, $"{unknown.Count} terminal records name events never sent, e.g. {Sample(unknown)}");
-            Assert.That(deliveredAgainWithoutLostLease, Is.Empty, $"{deliveredAgainWithoutLostLease.Count} (event, destination) were delivered twice though no killed instance held them, e.g. {Sample(deliveredAgainWithoutLostLease)}");
+            Assert.That(deliveredAgainWithoutLostLease, Is.Empty, $"{deliveredAgainWithoutLostLease.Count} (event, destination) were delivered twice though no instance that ended held them, e.g. {Sample(deliveredAgainWithoutLostLease)}");
         });
     }
 

@@ -24,7 +24,7 @@ public sealed class TwoProcessTests : DurabilityTest
         await WaitUntilNothingPendingAsync();
 
         // Nobody was killed: no event may reach the downstream twice.
-        await AssertEveryAcceptedEventEndedOnceAsync(load, claimedAtKill: new HashSet<(string, string)>());
+        await AssertEveryAcceptedEventEndedOnceAsync(load, heldWhenEnded: new HashSet<(string, string)>());
         Assert.That(load.Answered, Has.Count.EqualTo(Events), "every request to a running host is answered 200");
         Assert.That(Downstream.DeliveriesByInstance().Keys, Is.EquivalentTo(new[] { "two-a", "two-b" }), "both hosts delivered");
     }
