@@ -72,7 +72,8 @@ public sealed class CrashTests : DurabilityTest
         }
 
         var heldWhenEnded = await ClaimedByAsync(first.InstanceId);
-        TestContext.Out.WriteLine($"ended after {load.Answered.Count} events answered 200 ({load.Unanswered.Count} in requests cut); {await PendingAsync()} rows pending, {heldWhenEnded.Count} of them still claimed by it");
+        TestContext.Out.WriteLine($"ended after {load.Answered.Count} events answered 200 ({load.Unanswered.Count} in requests cut); {await PendingAsync()} rows pending, {heldWhenEnded.Count} of them still claimed by it, {await EndedAsync()} ended; "
+            + $"the downstream had answered 2xx to {Downstream.DeliveriesByInstance().GetValueOrDefault(first.InstanceId)} of its attempts");
 
         var second = await StartHostAsync("crash-second", commitLinger);
         await load.SendAsync(_ => second.BaseUrl, Senders, TestTimeout, TestTimeout);

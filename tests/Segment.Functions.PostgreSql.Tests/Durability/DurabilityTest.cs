@@ -93,6 +93,13 @@ public abstract class DurabilityTest
         }
     }
 
+    /// <summary>How many (event, destination) have ended (a terminal record).</summary>
+    private protected async Task<long> EndedAsync()
+    {
+        await using var command = DataSource.CreateCommand($"SELECT count(*) FROM {Schema}.records WHERE state <> 'Retrying'");
+        return (long)(await command.ExecuteScalarAsync(TestTimeout))!;
+    }
+
     /// <summary>The (messageId, destination) rows an instance has claimed and not completed (a completion or a retry clears the claim).</summary>
     private protected async Task<HashSet<(string MessageId, string Destination)>> ClaimedByAsync(string instanceId)
     {
