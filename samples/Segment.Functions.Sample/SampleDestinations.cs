@@ -19,7 +19,7 @@ public static class SampleDestinations
         // The HttpClient's resilience pipeline logs every retried request; the delivery summary says enough.
         logging.AddFilter("Polly", LogLevel.None);
         services.AddSingleton<IDeliveryObserver>(summary);
-        return services
+        var functions = services
             .AddSegmentFunctions(o =>
             {
                 // Short waits so a run takes seconds: retries within 20 s, batches leave after 0.5 s.
@@ -45,6 +45,9 @@ public static class SampleDestinations
                 File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "crm-forwarder.js")),
                 new FunctionSettings().Set("endpoint", api.BaseUrl + "/").Set("apiKey", "sample-crm-key", encrypted: true),
                 d => d.ConfigureResilience = Tolerant);
+
+        // Durable: accepted events, retries and records live in the database (the schema is created at start).
+        return options.Postgres is { } connectionString ? functions.UsePostgreSql(connectionString) : functions;
     }
 
     private static void Tolerant(Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions resilience)

@@ -23,6 +23,10 @@ public sealed class SampleOptions
           --batch-size N      OnBatch size of the Acme destination, 1-400 (default 20)
           --seed N            seed of the generated stream and of the API's failures (default 1)
           --no-progress       no live progress line
+          --postgres CONN     keep events, retries and records in PostgreSQL (an Npgsql connection string,
+                              e.g. "Host=127.0.0.1;Database=app;Username=app;Password=…"; also with serve):
+                              what is accepted survives a crash, events left by an earlier run are delivered,
+                              and the summary counts every run that used the database
           -h, --help          this help
           events.jsonl        send these events instead (one JSON event per line); "-" reads stdin
 
@@ -48,6 +52,9 @@ public sealed class SampleOptions
     public bool Progress { get; private set; } = true;
 
     public bool ShowHelp { get; private set; }
+
+    /// <summary>The PostgreSQL connection string of <c>--postgres</c>; null keeps everything in memory.</summary>
+    public string? Postgres { get; private set; }
 
     public string? Input { get; private set; }
 
@@ -95,6 +102,9 @@ public sealed class SampleOptions
                     break;
                 case "--no-progress":
                     options.Progress = false;
+                    break;
+                case "--postgres":
+                    options.Postgres = Value();
                     break;
                 case "--urls" when options.Serve:
                     options.Urls = Value();

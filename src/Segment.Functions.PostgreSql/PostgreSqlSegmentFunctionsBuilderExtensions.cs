@@ -75,7 +75,8 @@ public static class PostgreSqlSegmentFunctionsBuilderExtensions
         }
 
         services.AddMetrics();
-        services.AddSingleton(dataSource);
+        // From a factory, so the container disposes it (the holder disposes only a data source built here).
+        services.AddSingleton(_ => dataSource);
         services.TryAddSingleton<PostgreSqlTelemetry>();
         services.AddSingleton<PostgreSqlJournal>();
         services.AddSingleton<IDeliveryJournal>(static sp => sp.GetRequiredService<PostgreSqlJournal>());

@@ -7,9 +7,17 @@ namespace Segment.Functions.PostgreSql.Internal;
 /// application registers for itself; disposed with the container only when built here from a
 /// connection string (one the application handed in stays the application's).
 /// </summary>
-internal sealed class PostgreSqlDataSourceHolder(NpgsqlDataSource dataSource, bool owned) : IAsyncDisposable
+internal sealed class PostgreSqlDataSourceHolder(NpgsqlDataSource dataSource, bool owned) : IAsyncDisposable, IDisposable
 {
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
     public ValueTask DisposeAsync() => owned ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
+
+    public void Dispose()
+    {
+        if (owned)
+        {
+            DataSource.Dispose();
+        }
+    }
 }

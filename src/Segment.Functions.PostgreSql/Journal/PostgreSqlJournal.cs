@@ -17,7 +17,7 @@ namespace Segment.Functions.PostgreSql.Journal;
 /// writer, claimer, grouped completer, listener, retention sweep, queries) behind the core's
 /// <see cref="IDeliveryJournal"/>. One per application instance; thread-safe.
 /// </summary>
-internal sealed class PostgreSqlJournal : IDeliveryJournal, IAsyncDisposable
+internal sealed class PostgreSqlJournal : IDeliveryJournal, IAsyncDisposable, IDisposable
 {
     private static readonly DeliveryCounts NoCounts = new(0, new Dictionary<OutcomeReason, long>(), 0, 0);
 
@@ -83,6 +83,9 @@ internal sealed class PostgreSqlJournal : IDeliveryJournal, IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
+
+    // A container disposed synchronously (using var host = …) still commits what was handed in.
+    public void Dispose() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     public ValueTask AppendAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
     {

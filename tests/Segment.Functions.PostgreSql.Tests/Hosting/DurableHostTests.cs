@@ -31,6 +31,8 @@ public sealed class DurableHostTests : QueueTest
                 }
             },
             options,
+            // On a fake clock a commit must not linger: nobody moves the clock for it.
+            storage: time is FakeTimeProvider ? o => o.CommitLinger = TimeSpan.Zero : null,
             more: more);
 
     private static byte[] Track(int i) => Encoding.UTF8.GetBytes($$"""{"type":"track","event":"Signed Up","userId":"u{{i}}","messageId":"m-{{i}}"}""");
@@ -118,6 +120,46 @@ public sealed class DurableHostTests : QueueTest
 
         Assert.That(probe.BatchSizes.Sum(), Is.EqualTo(50));
         Assert.That(probe.BatchSizes.Max(), Is.EqualTo(30), "a claim takes up to Batching.MaxSize events, and they reach OnBatch together");
+    }
+
+    [Test]
+    public async Task RetryDueInThreeHours_SurvivesARestart_AndIsAttemptedAtItsTime()
+    {
+        // Both instances run on the test's fake clock: the retry's due time is stored, not a timer.
+        var first = new Probe { Handle = (_, _, _) => throw new RetryError("come back later") { RetryAfter = TimeSpan.FromHours(3) } };
+        var acceptedAt = Time.GetUtcNow();
+        await using (var before = await StartAsync(first, instance: "before", time: Time))
+        {
+            await before.Functions.SendAsync(Track(1));
+            await WaitForAsync(async () => await ScalarAsync<long>($"SELECT count(*) FROM {Table("records")} WHERE state = 'Retrying'") == 1);
+            Assert.That(await before.StopAsync(), Is.Zero, "nothing is left in this process: the retry waits in the database");
+        }
+
+        var retry = (await new PostgreSql.Records.RecordQueries(DataSource, Options).RecentAsync("A", PostgreSql.Records.RecordFilter.None, 10, CancellationToken.None)).Single();
+        Assert.That(retry.NextAttemptAt, Is.EqualTo(acceptedAt + TimeSpan.FromHours(3)));
+
+        var second = new Probe();
+        await using var after = await StartAsync(second, instance: "after", time: Time);
+        Time.Advance(TimeSpan.FromHours(3) + TimeSpan.FromSeconds(1));
+        await after.WaitForCompletionAsync();
+
+        var delivered = (await after.Store.QueryAsync(new DeliveryQuery("A") { States = new HashSet<DeliveryState> { DeliveryState.Delivered } })).Single();
+        Assert.That(first.Singles, Has.Count.EqualTo(1));
+        Assert.That(second.Singles, Has.Count.EqualTo(1));
+        Assert.That(delivered.Attempts, Is.EqualTo(2));
+        Assert.That(delivered.LastAttemptAt, Is.GreaterThanOrEqualTo(acceptedAt + TimeSpan.FromHours(3)), "not attempted before its time");
+        Assert.That(delivered.FirstAttemptAt, Is.EqualTo(retry.FirstAttemptAt), "the retry window still counts from the first attempt");
+    }
+
+    // Polls the database in real time, bounded: for what another thread of the host does.
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (!await condition())
+        {
+            Assert.That(TimeProvider.System.GetElapsedTime(started), Is.LessThan(DurableHost.Guard), "the condition did not hold in time");
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+        }
     }
 
     [Test]

@@ -36,6 +36,8 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
     private readonly Lock _gate = new();
     // Claimed and not yet completed: their leases are renewed until their completion is committed.
     private readonly Dictionary<long, PendingEvent> _held = [];
+    // Of those, the ones whose completion is on its way: a renewal that misses them found them completed, not lost.
+    private readonly HashSet<long> _completingIds = [];
     private TaskCompletionSource _completed = NewSignal();
     private int _completing;
     private ITimer? _renewal;
@@ -117,6 +119,7 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
         lock (_gate)
         {
             _completing++;
+            _completingIds.Add(lease.Id);
         }
 
         // The worker goes on at once; the completion joins the next grouped commit, and the lease is
@@ -181,7 +184,8 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
                 return;
             }
 
-            await _journal.WaitAsync(_name, completed, CancellationToken.None).ConfigureAwait(false);
+            // Not the claims' wait (it returns at once while events are due but not claimed yet): the next completion here, or a poll.
+            await Task.WhenAny(completed, Task.Delay(_journal.PollInterval, _time)).ConfigureAwait(false);
         }
     }
 
@@ -324,6 +328,7 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
             lock (_gate)
             {
                 _held.Remove(lease.Id);
+                _completingIds.Remove(lease.Id);
                 _completing--;
                 // Every completion is a signal: WhenIdle looks at the count again, WhenEmpty at the journal.
                 completed = _completed;
@@ -382,10 +387,16 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
             if (leases.Length > 0)
             {
                 var renewed = await _journal.RenewAsync(leases, CancellationToken.None).ConfigureAwait(false);
-                if (renewed.Count < leases.Length)
+                int lost;
+                lock (_gate)
+                {
+                    lost = leases.Count(lease => !renewed.Contains(lease.Id) && _held.ContainsKey(lease.Id) && !_completingIds.Contains(lease.Id));
+                }
+
+                if (lost > 0)
                 {
                     // Their attempts still run; their completions will find the lease lost and write nothing.
-                    Log.Safely(() => Log.LeasesLost(_logger, _name, leases.Length - renewed.Count));
+                    Log.Safely(() => Log.LeasesLost(_logger, _name, lost));
                 }
             }
         }
