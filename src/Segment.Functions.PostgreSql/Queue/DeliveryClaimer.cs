@@ -50,10 +50,19 @@ internal sealed class DeliveryClaimer
             )
             SELECT * FROM claimed ORDER BY id
             """;
+        // Rows locked by something else are skipped, never waited for: the only other locker of a row this
+        // instance leases is its own completion (which needs no renewal), and waiting would let a renewal
+        // and a completion lock rows in opposite orders and deadlock.
         _renewSql = $"""
             UPDATE {_names.Deliveries} AS d SET due_at = $1
-            FROM unnest($2::bigint[], $3::integer[]) AS held(id, attempts)
-            WHERE d.id = held.id AND d.attempts = held.attempts AND d.lease_owner = $4
+            FROM (
+                SELECT mine.id FROM {_names.Deliveries} AS mine
+                JOIN unnest($2::bigint[], $3::integer[]) AS held(id, attempts) ON mine.id = held.id AND mine.attempts = held.attempts
+                WHERE mine.lease_owner = $4
+                ORDER BY mine.id
+                FOR UPDATE OF mine SKIP LOCKED
+            ) AS renewable
+            WHERE d.id = renewable.id
             RETURNING d.id
             """;
         _nextDueSql = $"SELECT min(due_at) FROM {_names.Deliveries} WHERE destination = $1";
@@ -107,7 +116,7 @@ internal sealed class DeliveryClaimer
     /// <summary>
     /// Extends the leases this instance still holds to <paramref name="now"/> plus the lease duration.
     /// Returns the ids renewed; a lease missing from the answer was lost (it expired and another claim took
-    /// the row, or it was completed): its attempt's outcome will be reported as lost.
+    /// the row, or it was completed), or its row was locked at that moment by this instance's completion.
     /// </summary>
     public async Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<Lease> leases, DateTimeOffset now, CancellationToken cancellationToken)
     {

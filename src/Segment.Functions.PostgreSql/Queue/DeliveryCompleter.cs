@@ -68,7 +68,23 @@ internal sealed class DeliveryCompleter : IAsyncDisposable
     /// <summary>Writes what was submitted, then stops taking more.</summary>
     public ValueTask DisposeAsync() => _committer.DisposeAsync();
 
+    // A group rolled back by a deadlock or a serialization failure wrote nothing: it is tried again (a
+    // failed group's events would otherwise all be attempted again once their leases run out).
     private async Task<IReadOnlyList<CompletionResult[]>> CommitAsync(IReadOnlyList<Completion[]> groups, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CommitOnceAsync(groups, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException exception) when (attempt < 3 && exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<CompletionResult[]>> CommitOnceAsync(IReadOnlyList<Completion[]> groups, CancellationToken cancellationToken)
     {
         // A row completed twice in one group (a caller's mistake) must not write two records: the first wins.
         var seen = new HashSet<long>();
