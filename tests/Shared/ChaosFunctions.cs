@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Segment.Functions.Hosting;
 
 namespace Segment.Functions.Tests.Hosting;
 
@@ -60,4 +61,30 @@ public sealed class BatchingChaosFunction : ChaosFunction
 {
     public override Task<BatchResult> OnBatch(IReadOnlyList<SegmentEvent> events, ChaosSettings settings, CancellationToken cancellationToken) =>
         Task.FromResult(BatchResult.FromStatuses(events.Select(e => new EventStatus(Decide(e, settings)))));
+}
+
+/// <summary>The conservation tests' three destinations and which events each takes: "Single" all, "Batcher" all but those that turn it off by <c>integrations</c>, "Filtered" every third.</summary>
+internal static class ChaosRouting
+{
+    public static SegmentFunctionsBuilder AddChaosDestinations(this SegmentFunctionsBuilder builder) => builder
+        .AddDestination<ChaosFunction, ChaosSettings>("Single", s => s.Name = "Single")
+        .AddDestination<BatchingChaosFunction, ChaosSettings>("Batcher", s => s.Name = "Batcher")
+        .AddDestination<ChaosFunction, ChaosSettings>("Filtered", s => s.Name = "Filtered", d => d.Filter = e => int.Parse(e.MessageId!.AsSpan(2)) % 3 == 0);
+
+    /// <summary>Event <paramref name="i"/> as JSON; every tenth turns "Batcher" off.</summary>
+    public static string Json(int i) => TestEvents.TrackJson(i, integrations: i % 10 == 1 ? """{"Batcher":false}""" : null);
+
+    /// <summary>How many of events 0 to <paramref name="count"/> - 1 each destination takes.</summary>
+    public static Dictionary<string, int> Expected(int count)
+    {
+        var expected = new Dictionary<string, int> { ["Single"] = 0, ["Batcher"] = 0, ["Filtered"] = 0 };
+        for (var i = 0; i < count; i++)
+        {
+            expected["Single"]++;
+            expected["Batcher"] += i % 10 == 1 ? 0 : 1;
+            expected["Filtered"] += i % 3 == 0 ? 1 : 0;
+        }
+
+        return expected;
+    }
 }

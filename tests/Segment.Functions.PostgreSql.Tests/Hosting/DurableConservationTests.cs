@@ -26,10 +26,7 @@ public sealed class DurableConservationTests : PostgreSqlTest
             Options.Schema,
             "conservation",
             TimeProvider.System,
-            b => b
-                .AddDestination<ChaosFunction, ChaosSettings>("Single", s => s.Name = "Single")
-                .AddDestination<BatchingChaosFunction, ChaosSettings>("Batcher", s => s.Name = "Batcher")
-                .AddDestination<ChaosFunction, ChaosSettings>("Filtered", s => s.Name = "Filtered", d => d.Filter = e => int.Parse(e.MessageId!.AsSpan(2)) % 3 == 0),
+            b => b.AddChaosDestinations(),
             o =>
             {
                 o.Batching.MaxSize = 50;
@@ -38,20 +35,14 @@ public sealed class DurableConservationTests : PostgreSqlTest
                 o.Retry.RetryWindow = TimeSpan.FromSeconds(1);
             });
 
-        var expected = new Dictionary<string, long> { ["Single"] = 0, ["Batcher"] = 0, ["Filtered"] = 0 };
-        for (var i = 0; i < EventCount; i++)
-        {
-            expected["Single"]++;
-            expected["Batcher"] += i % 10 == 1 ? 0 : 1;
-            expected["Filtered"] += i % 3 == 0 ? 1 : 0;
-        }
+        var expected = ChaosRouting.Expected(EventCount);
 
         var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
         {
             var accepted = 0;
             for (var i = s; i < EventCount; i += Senders)
             {
-                var json = TestEvents.TrackJson(i, integrations: i % 10 == 1 ? """{"Batcher":false}""" : null);
+                var json = ChaosRouting.Json(i);
                 accepted += (await host.Functions.SendAsync(Encoding.UTF8.GetBytes(json))).IsAccepted ? 1 : 0;
             }
 
