@@ -62,7 +62,17 @@ internal sealed class PostgreSqlJournal : IDeliveryJournal, IAsyncDisposable, ID
             _counts.TryAdd(destination, NoCounts);
         }
 
-        await SchemaMigrator.MigrateAsync(_dataSource, _options.Schema, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SchemaMigrator.MigrateAsync(_dataSource, _options.Schema, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                $"Segment.Functions could not create or migrate its schema \"{_options.Schema}\" in PostgreSQL: {exception.Message} " +
+                "Check that the server is reachable with the connection string given to UsePostgreSql, and that its user may create schemas and tables.",
+                exception);
+        }
         _listener.Start();
         _sweeping = _sweeper.RunAsync(_stopping.Token);
     }

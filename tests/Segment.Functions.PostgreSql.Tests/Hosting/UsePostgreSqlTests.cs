@@ -58,6 +58,23 @@ public sealed class UsePostgreSqlTests : PostgreSqlTest
     }
 
     [Test]
+    public void ServerUnreachable_TheStartFailsSayingWhatToCheck()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Another port than the cluster's, with a user no server there knows: the connection fails either way.
+        var port = new Npgsql.NpgsqlConnectionStringBuilder(DataSource.ConnectionString).Port + 1;
+        builder.Services.AddSegmentFunctions()
+            .AddDestination<ProbeFunction, ProbeSettings>("A", _ => { })
+            .UsePostgreSql($"Host=127.0.0.1;Port={port};Username=nobody;Password=pw-7d2e;Timeout=2");
+        using var host = builder.Build();
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.StartWith("Segment.Functions could not create or migrate its schema \"segment_functions\" in PostgreSQL").And.Not.Contain("pw-7d2e"));
+        Assert.That(error.Message, Does.Contain("UsePostgreSql"));
+    }
+
+    [Test]
     public async Task Start_CreatesTheSchema()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
