@@ -40,6 +40,11 @@ internal static class ThroughputRunner
             return 0;
         }
 
+        if (options.Postgres)
+        {
+            return PostgreSqlThroughput.Run(options);
+        }
+
         return options.Backlog is { } backlog
             ? RunBacklogAsync(options, backlog).GetAwaiter().GetResult()
             : RunThroughputAsync(options).GetAwaiter().GetResult();
@@ -215,7 +220,7 @@ internal static class ThroughputRunner
         return 0;
     }
 
-    private static IHost BuildHost(CountingObserver store, Action<SegmentFunctionsOptions> configure, Action<SegmentFunctionsBuilder> destinations, ThroughputOptions options)
+    internal static IHost BuildHost(CountingObserver store, Action<SegmentFunctionsOptions> configure, Action<SegmentFunctionsBuilder> destinations, ThroughputOptions options)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -235,7 +240,8 @@ internal static class ThroughputRunner
             configure(o);
         }));
         builder.Services.AddSingleton<IDeliveryObserver>(store);
-        if (!options.MemoryStore)
+        // On PostgreSQL the records are written with each claim's completion; its store stays.
+        if (!options.MemoryStore && !options.Postgres)
         {
             builder.Services.AddSingleton<IDeliveryStore, DiscardingDeliveryStore>();
         }
@@ -301,7 +307,7 @@ internal static class ThroughputRunner
         return ((GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)events, clock.Elapsed.TotalMicroseconds / events);
     }
 
-    private static void Check(bool condition, string problem)
+    internal static void Check(bool condition, string problem)
     {
         if (!condition)
         {
@@ -309,7 +315,7 @@ internal static class ThroughputRunner
         }
     }
 
-    private static void Table(params (string Name, string Value)[] rows)
+    internal static void Table(params (string Name, string Value)[] rows)
     {
         var width = rows.Max(r => r.Name.Length);
         var line = new string('-', width + 2) + "+" + new string('-', Math.Max(20, rows.Max(r => r.Value.Length) + 2));
@@ -322,7 +328,7 @@ internal static class ThroughputRunner
         Console.WriteLine(line);
     }
 
-    private readonly record struct Snapshot(long Terminal, long Delivered, long Allocated, TimeSpan Cpu, int Gen0, int Gen1, int Gen2, TimeSpan Pause, long PeakWorkingSet, TimeSpan MachineBusy)
+    internal readonly record struct Snapshot(long Terminal, long Delivered, long Allocated, TimeSpan Cpu, int Gen0, int Gen1, int Gen2, TimeSpan Pause, long PeakWorkingSet, TimeSpan MachineBusy)
     {
         /// <summary>CPU time the other processes took between two snapshots, in cores on average: how noisy the machine was.</summary>
         public static double OtherCores(Snapshot before, Snapshot after, TimeSpan elapsed) =>
