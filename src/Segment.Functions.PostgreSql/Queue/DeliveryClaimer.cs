@@ -49,10 +49,19 @@ internal sealed class DeliveryClaimer
             )
             SELECT * FROM claimed ORDER BY id
             """;
+        // SKIP LOCKED: a renewal never waits for a row lock. The rows it would wait for are being completed
+        // (deleted or rescheduled) by this instance's completer, which locks them in its own order: waiting
+        // here let the two deadlock, and PostgreSQL then failed the completer's whole group (up to
+        // MaxCommitGroup outcomes, attempted again only after their leases ran out).
         _renewSql = $"""
             UPDATE {_names.Deliveries} AS d SET due_at = $1
-            FROM unnest($2::bigint[], $3::integer[]) AS held(id, attempts)
-            WHERE d.id = held.id AND d.attempts = held.attempts AND d.lease_owner = $4
+            FROM (
+                SELECT candidate.id FROM {_names.Deliveries} AS candidate
+                JOIN unnest($2::bigint[], $3::integer[]) AS held(id, attempts) ON candidate.id = held.id AND candidate.attempts = held.attempts
+                WHERE candidate.lease_owner = $4
+                FOR UPDATE OF candidate SKIP LOCKED
+            ) AS mine
+            WHERE d.id = mine.id
             RETURNING d.id
             """;
         _nextDueSql = $"SELECT min(due_at) FROM {_names.Deliveries} WHERE destination = $1";
@@ -98,7 +107,9 @@ internal sealed class DeliveryClaimer
     /// <summary>
     /// Extends the leases this instance still holds to <paramref name="now"/> plus the lease duration.
     /// Returns the ids renewed; a lease missing from the answer was lost (it expired and another claim took
-    /// the row, or it was completed): its attempt's outcome will be reported as lost.
+    /// the row, or it was completed: its attempt's outcome will be reported as lost), or its row was locked
+    /// by a completion being written at that moment (skipped rather than waited for; the next renewal
+    /// extends it if that completion fails).
     /// </summary>
     public async Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<Lease> leases, DateTimeOffset now, CancellationToken cancellationToken)
     {
