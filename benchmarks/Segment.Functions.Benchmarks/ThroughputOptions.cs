@@ -27,6 +27,7 @@ internal sealed record ThroughputOptions
           --max-concurrency C  SegmentFunctionsOptions.MaxConcurrency (default: the library's, 4)
           --store memory       count on top of the default InMemoryDeliveryStore instead of a bare counter
           --no-node            skip the Node baseline (ratio=NaN)
+          --log                print the host's warnings and errors to the console (off: nothing is logged)
           --alloc-types        also list the types allocated during the run (sampled from the GC's
                                AllocationTick events; the listener itself costs some throughput)
 
@@ -67,6 +68,9 @@ internal sealed record ThroughputOptions
     public bool Node { get; init; } = true;
 
     public bool AllocationTypes { get; init; }
+
+    /// <summary>The host's warnings and errors go to the console.</summary>
+    public bool LogWarnings { get; init; }
 
     public long? Backlog { get; init; }
 
@@ -113,6 +117,7 @@ internal sealed record ThroughputOptions
                 "--no-node" => options with { Node = false },
                 "--http" => options with { Http = true },
                 "--alloc-types" => options with { AllocationTypes = true },
+                "--log" => options with { LogWarnings = true },
                 "--backlog" or "--stalled" => options with { Backlog = Positive(flag, Value(args, ref i)) },
                 "--postgres" => options with { Postgres = true },
                 "--connection" => options with { Connection = Value(args, ref i) },

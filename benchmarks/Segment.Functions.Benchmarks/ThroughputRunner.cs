@@ -224,6 +224,12 @@ internal static class ThroughputRunner
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        if (options.LogWarnings)
+        {
+            // The host's warnings and errors (a lost lease, a failed commit) explain a run that stalls.
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        }
+
         builder.Services.AddSingleton(TimeProvider.System);
         destinations(builder.Services.AddSegmentFunctions(o =>
         {
