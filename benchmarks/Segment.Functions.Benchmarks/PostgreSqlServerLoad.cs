@@ -6,9 +6,9 @@ namespace Segment.Functions.Benchmarks;
 /// <summary>
 /// What the PostgreSQL server did between two snapshots: the CPU its processes used (the postmaster and its
 /// children, found from a backend's parent in <c>/proc</c>, so only when the server runs on this machine
-/// under Linux), the transactions committed in the database and the WAL flushes (<c>pg_stat_database</c>,
-/// <c>pg_stat_wal</c>: the server's statistics, which it publishes about once a second; wait a little
-/// before the last snapshot).
+/// under Linux), the WAL written (from the current WAL position, exact), and the transactions committed in
+/// the database and the WAL flushes (<c>pg_stat_database</c>, <c>pg_stat_wal</c>: the server's statistics,
+/// which it publishes about once a second; wait a little before the last snapshot).
 /// </summary>
 internal sealed record PostgreSqlServerLoad(TimeSpan Cpu, long Commits, long WalSyncs, long WalBytes)
 {
@@ -22,7 +22,7 @@ internal sealed record PostgreSqlServerLoad(TimeSpan Cpu, long Commits, long Wal
             SELECT pg_backend_pid(),
                    (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
                    (SELECT wal_sync FROM pg_stat_wal),
-                   (SELECT wal_bytes FROM pg_stat_wal)::bigint
+                   pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint
             """,
             connection);
         await using var reader = await command.ExecuteReaderAsync();

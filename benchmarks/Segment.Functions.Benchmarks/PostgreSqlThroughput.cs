@@ -34,10 +34,15 @@ internal static class PostgreSqlThroughput
     private static async Task<int> RunAsync(ThroughputOptions options, NpgsqlDataSource dataSource)
     {
         var events = checked((int)options.Events);
-        var floorBefore = await PostgreSqlBaseline.MeasureFloorAsync(dataSource, events).ConfigureAwait(false);
-        Console.WriteLine(string.Create(Invariant, $"floor before: {floorBefore.EventsPerSecond:N0} events/s (COPY {floorBefore.Copy.TotalMilliseconds:F0} ms + UPDATE {floorBefore.Update.TotalMilliseconds:F0} ms)"));
+        // The floor writes the same bytes the pipeline is sent: the fixture, as stamped for one event.
+        var body = EventStream.FromFixture().Stamp(0).ToArray();
+        Console.WriteLine(string.Create(Invariant, $"event {body.Length} bytes"));
+        var walBefore = await PostgreSqlServerLoad.TakeAsync(dataSource).ConfigureAwait(false);
+        var floorBefore = await PostgreSqlBaseline.MeasureFloorAsync(dataSource, events, body).ConfigureAwait(false);
+        var floorWal = ((await PostgreSqlServerLoad.TakeAsync(dataSource).ConfigureAwait(false)).WalBytes - walBefore.WalBytes) / (double)events;
+        Console.WriteLine(string.Create(Invariant, $"floor before: {floorBefore.EventsPerSecond:N0} events/s (COPY {floorBefore.Copy.TotalMilliseconds:F0} ms + UPDATE {floorBefore.Update.TotalMilliseconds:F0} ms), WAL {floorWal:N0} B per event"));
         var run = await RunPipelineAsync(options, dataSource).ConfigureAwait(false);
-        var floorAfter = await PostgreSqlBaseline.MeasureFloorAsync(dataSource, events).ConfigureAwait(false);
+        var floorAfter = await PostgreSqlBaseline.MeasureFloorAsync(dataSource, events, body).ConfigureAwait(false);
         Console.WriteLine(string.Create(Invariant, $"floor after: {floorAfter.EventsPerSecond:N0} events/s (COPY {floorAfter.Copy.TotalMilliseconds:F0} ms + UPDATE {floorAfter.Update.TotalMilliseconds:F0} ms)"));
 
         var floor = (floorBefore.EventsPerSecond + floorAfter.EventsPerSecond) / 2;
@@ -71,7 +76,8 @@ internal static class PostgreSqlThroughput
             ("complete commits, rows per commit mean / p50 / p99 / max", Groups(complete)),
             ("complete commit duration mean / p50 / p99", Durations(complete)),
             ("server: transactions committed per 1,000 deliveries", $"{(run.ServerAfter.Commits - run.ServerBefore.Commits) * 1000 / deliveries:F1}"),
-            ("server: WAL flushes per 1,000 deliveries, WAL per delivery", $"{(run.ServerAfter.WalSyncs - run.ServerBefore.WalSyncs) * 1000 / deliveries:F1}, {(run.ServerAfter.WalBytes - run.ServerBefore.WalBytes) / deliveries:N0} B"),
+            ("server: WAL flushes per 1,000 deliveries", $"{(run.ServerAfter.WalSyncs - run.ServerBefore.WalSyncs) * 1000 / deliveries:F1}"),
+            ("server: WAL per delivery (floor: per event)", $"{(run.ServerAfter.WalBytes - run.ServerBefore.WalBytes) / deliveries:N0} B ({floorWal:N0} B)"),
             ("CPU used: this process / PostgreSQL (cores, average)", $"{cores:F2} / {(double.IsNaN(serverCores) ? "n/a (server not on this machine)" : serverCores.ToString("F2", Invariant))}"),
             ("CPU used by other processes meanwhile (cores)", $"{otherCores:F2}"),
             ("GCs gen0/gen1/gen2, pause", $"{run.After.Gen0 - run.Before.Gen0}/{run.After.Gen1 - run.Before.Gen1}/{run.After.Gen2 - run.Before.Gen2}, {(run.After.Pause - run.Before.Pause).TotalMilliseconds:N0} ms"));
