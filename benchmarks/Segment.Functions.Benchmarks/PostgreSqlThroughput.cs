@@ -125,14 +125,7 @@ internal static class PostgreSqlThroughput
             var perEvent = options.Destinations;
 
             // Warm-up: the JIT's tiers, the thread pool, the connection pool and the server's caches settle; not measured.
-            if (options.Warmup > 0)
-            {
-                var warm = store.WhenReached(options.Warmup * perEvent);
-                var warmRejected = await SendAllAsync(functions, stream, options.Events, options.Warmup, options.Senders, latencies: null).ConfigureAwait(false);
-                await warm.ConfigureAwait(false);
-                ThroughputRunner.Check(warmRejected == 0, $"{warmRejected} warm-up events were not accepted");
-            }
-
+            await ThroughputRunner.WarmUpAsync(store, options, () => SendAllAsync(functions, stream, options.Events, options.Warmup, options.Senders, latencies: null)).ConfigureAwait(false);
             await Task.Delay(StatisticsDelay).ConfigureAwait(false);
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();

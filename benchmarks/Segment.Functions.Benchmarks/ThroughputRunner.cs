@@ -87,12 +87,8 @@ internal static class ThroughputRunner
         var perEvent = options.Destinations;
 
         // Warm-up: the JIT's tiers and the thread pool settle; not measured.
-        if (options.Warmup > 0)
+        if (await WarmUpAsync(store, options, () => Task.FromResult(Send(functions, stream, options.Events, options.Warmup, options.Senders))).ConfigureAwait(false))
         {
-            var warm = store.WhenReached(options.Warmup * perEvent);
-            var warmRejected = Send(functions, stream, options.Events, options.Warmup, options.Senders);
-            await warm.ConfigureAwait(false);
-            Check(warmRejected == 0, $"{warmRejected} warm-up events were not accepted");
             await Task.Delay(500).ConfigureAwait(false);
         }
 
@@ -311,6 +307,24 @@ internal static class ThroughputRunner
         }
 
         return ((GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)events, clock.Elapsed.TotalMicroseconds / events);
+    }
+
+    /// <summary>
+    /// Sends the warm-up's events (numbered after the measured ones) with <paramref name="send"/>, which
+    /// returns how many were not accepted, and waits for all their terminal outcomes; false when there is none.
+    /// </summary>
+    internal static async Task<bool> WarmUpAsync(CountingObserver store, ThroughputOptions options, Func<Task<long>> send)
+    {
+        if (options.Warmup == 0)
+        {
+            return false;
+        }
+
+        var warm = store.WhenReached(store.Terminal + options.Warmup * options.Destinations);
+        var rejected = await send().ConfigureAwait(false);
+        await warm.ConfigureAwait(false);
+        Check(rejected == 0, $"{rejected} warm-up events were not accepted");
+        return true;
     }
 
     internal static void Check(bool condition, string problem)
