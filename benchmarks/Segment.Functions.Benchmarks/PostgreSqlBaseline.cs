@@ -63,16 +63,58 @@ internal static class PostgreSqlBaseline
         }
 
         using var cluster = connection is null ? PostgreSqlCluster.Start() : null;
-        using var dataSource = NpgsqlDataSource.Create(connection ?? cluster!.ConnectionString);
-        Console.WriteLine(FormattableString.Invariant($"PostgreSQL {Scalar<string>(dataSource, "SHOW server_version")}, fsync={Scalar<string>(dataSource, "SHOW fsync")}, synchronous_commit={Scalar<string>(dataSource, "SHOW synchronous_commit")}, {Environment.ProcessorCount} cores, event {Body.Length} bytes"));
+        using var dataSource = Open(cluster, connection);
         RunAsync(dataSource, events, senders, workers, TimeSpan.FromMilliseconds(lingerMs)).GetAwaiter().GetResult();
         return 0;
     }
 
+    /// <summary>A data source on <paramref name="connection"/>, or else on <paramref name="cluster"/>; prints the server's version and durability settings.</summary>
+    public static NpgsqlDataSource Open(PostgreSqlCluster? cluster, string? connection)
+    {
+        var dataSource = NpgsqlDataSource.Create(connection ?? cluster!.ConnectionString);
+        Console.WriteLine(FormattableString.Invariant($"PostgreSQL {Scalar<string>(dataSource, "SHOW server_version")}, fsync={Scalar<string>(dataSource, "SHOW fsync")}, synchronous_commit={Scalar<string>(dataSource, "SHOW synchronous_commit")}, {Environment.ProcessorCount} cores"));
+        return dataSource;
+    }
+
+    /// <summary>
+    /// The floor of durable work: <paramref name="events"/> delivery rows of <paramref name="body"/> written with
+    /// one <c>COPY</c> (one commit) and completed with one <c>UPDATE</c>, in a schema of their own (dropped
+    /// afterwards); events/s over both.
+    /// </summary>
+    public static async Task<(TimeSpan Copy, TimeSpan Update, double EventsPerSecond)> MeasureFloorAsync(NpgsqlDataSource dataSource, int events, byte[] body)
+    {
+        var options = await FreshSchemaAsync(dataSource);
+        try
+        {
+            var (copy, update) = await FloorAsync(dataSource, options, events, body);
+            return (copy, update, events / (copy + update).TotalSeconds);
+        }
+        finally
+        {
+            await DropSchemaAsync(dataSource, options.Schema);
+        }
+    }
+
+    /// <summary>Drops a schema this benchmark created, with everything in it (so repeated runs against one server do not pile up rows).</summary>
+    public static async Task DropSchemaAsync(NpgsqlDataSource dataSource, string schema)
+    {
+        await using var drop = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A new schema with a unique name, migrated to the package's tables.</summary>
+    public static async Task<PostgreSqlOptions> FreshSchemaAsync(NpgsqlDataSource dataSource)
+    {
+        var options = new PostgreSqlOptions { Schema = "bench_" + Guid.NewGuid().ToString("N")[..12] };
+        await SchemaMigrator.MigrateAsync(dataSource, options.Schema, CancellationToken.None);
+        return options;
+    }
+
     private static async Task RunAsync(NpgsqlDataSource dataSource, int events, int senders, int workers, TimeSpan linger)
     {
-        var floor = await FloorAsync(dataSource, events);
-        Console.WriteLine(FormattableString.Invariant($"floor: {events:N0} events, one COPY {floor.Copy.TotalMilliseconds:F0} ms + one UPDATE {floor.Update.TotalMilliseconds:F0} ms = {events / (floor.Copy + floor.Update).TotalSeconds:N0} events/s"));
+        Console.WriteLine(FormattableString.Invariant($"event {Body.Length} bytes"));
+        var floor = await MeasureFloorAsync(dataSource, events, Body);
+        Console.WriteLine(FormattableString.Invariant($"floor: {events:N0} events, one COPY {floor.Copy.TotalMilliseconds:F0} ms + one UPDATE {floor.Update.TotalMilliseconds:F0} ms = {floor.EventsPerSecond:N0} events/s"));
 
         foreach (var rows in new[] { 1, 10, 100, 1000 })
         {
@@ -86,16 +128,15 @@ internal static class PostgreSqlBaseline
         await ClaimAndCompleteAsync(dataSource, events, workers);
     }
 
-    private static async Task<(TimeSpan Copy, TimeSpan Update)> FloorAsync(NpgsqlDataSource dataSource, int events)
+    private static async Task<(TimeSpan Copy, TimeSpan Update)> FloorAsync(NpgsqlDataSource dataSource, PostgreSqlOptions options, int events, byte[] body)
     {
-        var options = await FreshSchemaAsync(dataSource);
         var names = new SchemaNames(options.Schema);
         await using var connection = await dataSource.OpenConnectionAsync();
         var now = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await CopyAsync(connection, names, events, now);
+            await CopyAsync(connection, names, events, now, body);
             await transaction.CommitAsync();
         }
 
@@ -126,7 +167,7 @@ internal static class PostgreSqlBaseline
             await using var transaction = await connection.BeginTransactionAsync();
             if (useCopy)
             {
-                await CopyAsync(connection, names, rows, now);
+                await CopyAsync(connection, names, rows, now, Body);
             }
             else
             {
@@ -152,23 +193,7 @@ internal static class PostgreSqlBaseline
         var options = await FreshSchemaAsync(dataSource);
         options.CommitLinger = linger;
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var groupSizes = new List<int>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == PostgreSqlTelemetry.MeterName && instrument.Name == PostgreSqlTelemetry.CommitSizeInstrument)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
-        {
-            lock (groupSizes)
-            {
-                groupSizes.Add(value);
-            }
-        });
-        listener.Start();
+        using var commits = new CommitGroupListener();
 
         await using var writer = new DeliveryWriter(dataSource, options, TimeProvider.System, new PostgreSqlTelemetry(services.GetRequiredService<IMeterFactory>()));
         var latencies = new double[events];
@@ -186,14 +211,9 @@ internal static class PostgreSqlBaseline
         })));
         var elapsed = clock.Elapsed;
         Array.Sort(latencies);
-        int[] sizes;
-        lock (groupSizes)
-        {
-            sizes = [.. groupSizes];
-        }
-
+        var groups = commits.Summary("enqueue");
         Console.WriteLine(FormattableString.Invariant(
-            $"DeliveryWriter: {events:N0} events from {senders} senders, linger {linger.TotalMilliseconds} ms: {events / elapsed.TotalSeconds:N0} events/s, {sizes.Length:N0} commits, group mean {sizes.Average():F1} max {sizes.Max()}, acceptance latency p50 {latencies[events / 2]:F2} ms p99 {latencies[(int)(events * 0.99)]:F2} ms"));
+            $"DeliveryWriter: {events:N0} events from {senders} senders, linger {linger.TotalMilliseconds} ms: {events / elapsed.TotalSeconds:N0} events/s, {groups.Commits:N0} commits, group mean {groups.MeanSize:F1} max {groups.MaxSize}, acceptance latency p50 {CommitGroupListener.Percentile(latencies, 0.50):F2} ms p99 {CommitGroupListener.Percentile(latencies, 0.99):F2} ms"));
     }
 
     private static async Task ClaimAndCompleteAsync(NpgsqlDataSource dataSource, int events, int workers)
@@ -203,7 +223,7 @@ internal static class PostgreSqlBaseline
         var names = new SchemaNames(options.Schema);
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            await CopyAsync(connection, names, events, DateTimeOffset.UtcNow.AddSeconds(-1));
+            await CopyAsync(connection, names, events, DateTimeOffset.UtcNow.AddSeconds(-1), Body);
         }
 
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -239,7 +259,7 @@ internal static class PostgreSqlBaseline
             $"claim 100 + complete (delivered record): {completed:N0} events by {workers} workers: {completed / clock.Elapsed.TotalSeconds:N0} events/s"));
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, SchemaNames names, int rows, DateTimeOffset now)
+    private static async Task CopyAsync(NpgsqlConnection connection, SchemaNames names, int rows, DateTimeOffset now, byte[] body)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY {names.Deliveries} (destination, message_id, event_type, body, accepted_at, due_at) FROM STDIN (FORMAT BINARY)");
@@ -249,19 +269,12 @@ internal static class PostgreSqlBaseline
             await copy.WriteAsync("A", NpgsqlDbType.Text);
             await copy.WriteAsync(i.ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Text);
             await copy.WriteAsync("track", NpgsqlDbType.Text);
-            await copy.WriteAsync(Body, NpgsqlDbType.Bytea);
+            await copy.WriteAsync(body, NpgsqlDbType.Bytea);
             await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
             await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
         }
 
         await copy.CompleteAsync();
-    }
-
-    private static async Task<PostgreSqlOptions> FreshSchemaAsync(NpgsqlDataSource dataSource)
-    {
-        var options = new PostgreSqlOptions { Schema = "bench_" + Guid.NewGuid().ToString("N")[..12] };
-        await SchemaMigrator.MigrateAsync(dataSource, options.Schema, CancellationToken.None);
-        return options;
     }
 
     private static T Scalar<T>(NpgsqlDataSource dataSource, string sql)

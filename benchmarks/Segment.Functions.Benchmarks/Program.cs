@@ -5,6 +5,7 @@ namespace Segment.Functions.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/Segment.Functions.Benchmarks -- throughput [options]</c> runs
 /// the end-to-end throughput runner (<see cref="ThroughputRunner"/>; <c>throughput --help</c> lists the options);
+/// <c>-- throughput --postgres</c> runs it on durable delivery, beside the floor (<see cref="PostgreSqlThroughput"/>);
 /// <c>-- postgres [options]</c> measures durable delivery's floor on PostgreSQL (<see cref="PostgreSqlBaseline"/>);
 /// anything else goes to the BenchmarkDotNet suites, e.g. <c>-- --filter '*DispatchBenchmark*'</c>.
 /// </summary>

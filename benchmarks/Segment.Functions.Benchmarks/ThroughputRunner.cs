@@ -40,6 +40,11 @@ internal static class ThroughputRunner
             return 0;
         }
 
+        if (options.Postgres)
+        {
+            return PostgreSqlThroughput.Run(options);
+        }
+
         return options.Backlog is { } backlog
             ? RunBacklogAsync(options, backlog).GetAwaiter().GetResult()
             : RunThroughputAsync(options).GetAwaiter().GetResult();
@@ -82,12 +87,8 @@ internal static class ThroughputRunner
         var perEvent = options.Destinations;
 
         // Warm-up: the JIT's tiers and the thread pool settle; not measured.
-        if (options.Warmup > 0)
+        if (await WarmUpAsync(store, options, () => Task.FromResult(Send(functions, stream, options.Events, options.Warmup, options.Senders))).ConfigureAwait(false))
         {
-            var warm = store.WhenReached(options.Warmup * perEvent);
-            var warmRejected = Send(functions, stream, options.Events, options.Warmup, options.Senders);
-            await warm.ConfigureAwait(false);
-            Check(warmRejected == 0, $"{warmRejected} warm-up events were not accepted");
             await Task.Delay(500).ConfigureAwait(false);
         }
 
@@ -215,10 +216,16 @@ internal static class ThroughputRunner
         return 0;
     }
 
-    private static IHost BuildHost(CountingObserver store, Action<SegmentFunctionsOptions> configure, Action<SegmentFunctionsBuilder> destinations, ThroughputOptions options)
+    internal static IHost BuildHost(CountingObserver store, Action<SegmentFunctionsOptions> configure, Action<SegmentFunctionsBuilder> destinations, ThroughputOptions options)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        if (options.LogWarnings)
+        {
+            // The host's warnings and errors (a lost lease, a failed commit) explain a run that stalls.
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        }
+
         builder.Services.AddSingleton(TimeProvider.System);
         destinations(builder.Services.AddSegmentFunctions(o =>
         {
@@ -235,7 +242,8 @@ internal static class ThroughputRunner
             configure(o);
         }));
         builder.Services.AddSingleton<IDeliveryObserver>(store);
-        if (!options.MemoryStore)
+        // On PostgreSQL the records are written with each claim's completion; its store stays.
+        if (!options.MemoryStore && !options.Postgres)
         {
             builder.Services.AddSingleton<IDeliveryStore, DiscardingDeliveryStore>();
         }
@@ -301,7 +309,25 @@ internal static class ThroughputRunner
         return ((GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)events, clock.Elapsed.TotalMicroseconds / events);
     }
 
-    private static void Check(bool condition, string problem)
+    /// <summary>
+    /// Sends the warm-up's events (numbered after the measured ones) with <paramref name="send"/>, which
+    /// returns how many were not accepted, and waits for all their terminal outcomes; false when there is none.
+    /// </summary>
+    internal static async Task<bool> WarmUpAsync(CountingObserver store, ThroughputOptions options, Func<Task<long>> send)
+    {
+        if (options.Warmup == 0)
+        {
+            return false;
+        }
+
+        var warm = store.WhenReached(store.Terminal + options.Warmup * options.Destinations);
+        var rejected = await send().ConfigureAwait(false);
+        await warm.ConfigureAwait(false);
+        Check(rejected == 0, $"{rejected} warm-up events were not accepted");
+        return true;
+    }
+
+    internal static void Check(bool condition, string problem)
     {
         if (!condition)
         {
@@ -309,7 +335,7 @@ internal static class ThroughputRunner
         }
     }
 
-    private static void Table(params (string Name, string Value)[] rows)
+    internal static void Table(params (string Name, string Value)[] rows)
     {
         var width = rows.Max(r => r.Name.Length);
         var line = new string('-', width + 2) + "+" + new string('-', Math.Max(20, rows.Max(r => r.Value.Length) + 2));
@@ -322,7 +348,7 @@ internal static class ThroughputRunner
         Console.WriteLine(line);
     }
 
-    private readonly record struct Snapshot(long Terminal, long Delivered, long Allocated, TimeSpan Cpu, int Gen0, int Gen1, int Gen2, TimeSpan Pause, long PeakWorkingSet, TimeSpan MachineBusy)
+    internal readonly record struct Snapshot(long Terminal, long Delivered, long Allocated, TimeSpan Cpu, int Gen0, int Gen1, int Gen2, TimeSpan Pause, long PeakWorkingSet, TimeSpan MachineBusy)
     {
         /// <summary>CPU time the other processes took between two snapshots, in cores on average: how noisy the machine was.</summary>
         public static double OtherCores(Snapshot before, Snapshot after, TimeSpan elapsed) =>
