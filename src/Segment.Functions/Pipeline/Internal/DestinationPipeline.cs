@@ -47,7 +47,7 @@ internal sealed class DestinationPipeline : IDisposable
         _logger = logger;
         _queue = journal is null
             ? new MemoryDeliveryQueue(name, options.QueueCapacity, options.FullMode, time)
-            : new DurableDeliveryQueue(name, journal, ClaimSize(invoker, options), options.Parsing, recorder, time, logger);
+            : new DurableDeliveryQueue(name, journal, ClaimSizes.For(invoker.SupportsBatching, options.Batching.MaxSize), options.Parsing, recorder, time, logger);
         _former = invoker.SupportsBatching ? new BatchFormer(_queue, options.Batching, time, _stopping.Token) : null;
         _workers = new DestinationWorkers(name, options.MaxConcurrency, _queue, _former, invoker, recorder, options, telemetry, time, logger);
     }
@@ -158,16 +158,6 @@ internal sealed class DestinationPipeline : IDisposable
 
         return status.Pending;
     }
-
-    // A batching destination claims a whole batch at once; others 512 events, whatever MaxConcurrency:
-    // claims run one at a time per destination, each a statement and a commit, so the claim size bounds
-    // a destination's throughput (`throughput --postgres` on two cores: 64 at a time gave 16,100-17,500
-    // events/s, 512 gave 23,500-25,400). The cost: up to two claims' worth of events wait here under
-    // renewed leases, out of other instances' reach, which a slow handler makes longer.
-    private static int ClaimSize(IFunctionInvoker invoker, SegmentFunctionsOptions options) =>
-        invoker.SupportsBatching ? options.Batching.MaxSize : SingleEventClaimSize;
-
-    private const int SingleEventClaimSize = 512;
 
     // At the deadline: nothing new starts, what runs is cancelled and stays pending.
     private void Abort()

@@ -27,7 +27,7 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
     private readonly string _name;
     private readonly IDeliveryJournal _journal;
     private readonly MemoryDeliveryQueue _local;
-    private readonly int _claimSize;
+    private readonly ClaimSizes _claimSizes;
     private readonly EventParseOptions _parsing;
     private readonly OutcomeRecorder _recorder;
     private readonly TimeProvider _time;
@@ -40,21 +40,22 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
     private readonly HashSet<long> _completingIds = [];
     private TaskCompletionSource _completed = NewSignal();
     private int _completing;
+    private long _settled;
     private ITimer? _renewal;
     private int _renewing;
     private Task _claiming = Task.CompletedTask;
     private volatile bool _intakeClosed;
 
-    public DurableDeliveryQueue(string name, IDeliveryJournal journal, int claimSize, EventParseOptions parsing, OutcomeRecorder recorder, TimeProvider time, ILogger logger)
+    public DurableDeliveryQueue(string name, IDeliveryJournal journal, ClaimSizes claimSizes, EventParseOptions parsing, OutcomeRecorder recorder, TimeProvider time, ILogger logger)
     {
         _name = name;
         _journal = journal;
-        _claimSize = claimSize;
+        _claimSizes = claimSizes;
         _parsing = parsing;
         _recorder = recorder;
         _time = time;
         _logger = logger;
-        _local = new MemoryDeliveryQueue(name, claimSize * 2, QueueFullMode.Wait, time);
+        _local = new MemoryDeliveryQueue(name, claimSizes.Largest * 2, QueueFullMode.Wait, time);
     }
 
     /// <summary>Across instances, as the journal last read it; this instance's claimed events are counted in it.</summary>
@@ -107,6 +108,7 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
         }
 
         item.Decided = null;
+        Interlocked.Increment(ref _settled);
         lock (_gate)
         {
             _completing++;
@@ -248,7 +250,8 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
                 // Taken before claiming: a commit notified in between is not missed.
                 var wakeUp = _journal.NextWakeUp(_name);
                 // Claim only what the local queue has room for: claimed events wait under renewed leases.
-                if (await _local.ReserveAsync(_claimSize, stopping).ConfigureAwait(false) != SendStatus.Accepted)
+                var size = _claimSizes.Next(Interlocked.Read(ref _settled), _time);
+                if (await _local.ReserveAsync(size, stopping).ConfigureAwait(false) != SendStatus.Accepted)
                 {
                     return;
                 }
@@ -256,15 +259,15 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
                 IReadOnlyList<JournalClaim> claimed;
                 try
                 {
-                    claimed = await _journal.ClaimAsync(_name, _claimSize, stopping).ConfigureAwait(false);
+                    claimed = await _journal.ClaimAsync(_name, size, stopping).ConfigureAwait(false);
                 }
                 catch
                 {
-                    _local.ReleaseRoom(_claimSize);
+                    _local.ReleaseRoom(size);
                     throw;
                 }
 
-                _local.ReleaseRoom(_claimSize - claimed.Count);
+                _local.ReleaseRoom(size - claimed.Count);
 
                 foreach (var claim in claimed)
                 {
