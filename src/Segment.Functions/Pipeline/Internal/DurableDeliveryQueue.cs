@@ -259,7 +259,10 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
                 IReadOnlyList<JournalClaim> claimed;
                 try
                 {
-                    claimed = await _journal.ClaimAsync(_name, size, stopping).ConfigureAwait(false);
+                    // Not cancelled by the stop: a claim cut off after the server made it would leave its
+                    // events leased to nobody here until the leases run out. A finished claim is held, and
+                    // a stop gives back what was not started.
+                    claimed = await _journal.ClaimAsync(_name, size, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch
                 {
