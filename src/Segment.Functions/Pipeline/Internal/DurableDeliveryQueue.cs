@@ -17,10 +17,11 @@ namespace Segment.Functions.Pipeline.Internal;
 /// <para>Events are appended by the host for all their destinations at once (see
 /// <see cref="IDeliveryJournal.AppendAsync"/>), so the room-taking members of the interface are not used
 /// here: durable intake is bounded by the commits, not by memory.</para>
-/// <para>The local queue holds at most two claims' worth of events: one running while the next is
-/// claimed. A stop ends the claims, lets the workers finish what is held, and leaves everything else
-/// in the journal for the next instance; anything left running at the deadline is claimed again once
-/// its lease runs out.</para>
+/// <para>The local queue holds at most two claims' worth of events (see <see cref="ClaimSizes"/>): one
+/// running while the next is claimed. A stop ends the claims, gives back the claimed events no worker
+/// has started (due at once for any instance), lets the workers finish what runs, and leaves
+/// everything else in the journal; anything still running at the deadline is claimed again once its
+/// lease runs out.</para>
 /// </remarks>
 internal sealed class DurableDeliveryQueue : IDeliveryQueue
 {
