@@ -118,21 +118,21 @@ internal sealed class PostgreSqlJournal : IDeliveryJournal, IAsyncDisposable, ID
         for (var i = 0; i < claims.Length; i++)
         {
             var delivery = claimed[i];
-            claims[i] = new JournalClaim(new JournalLease(delivery.Lease.Id, delivery.Lease.Attempt), delivery.Body, delivery.AcceptedAt, delivery.FirstAttemptAt);
+            claims[i] = new JournalClaim(delivery.Lease, delivery.Body, delivery.AcceptedAt, delivery.FirstAttemptAt);
         }
 
         return claims;
     }
 
     public Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<JournalLease> leases, CancellationToken cancellationToken) =>
-        _claimer.RenewAsync(leases.Select(lease => new Lease(lease.Id, lease.Attempt)).ToArray(), _time.GetUtcNow(), cancellationToken);
+        _claimer.RenewAsync(leases, _time.GetUtcNow(), cancellationToken);
 
     public Task ReleaseAsync(IReadOnlyCollection<JournalLease> leases, CancellationToken cancellationToken) =>
-        _claimer.ReleaseAsync(leases.Select(lease => new Lease(lease.Id, lease.Attempt)).ToArray(), _time.GetUtcNow(), cancellationToken);
+        _claimer.ReleaseAsync(leases, _time.GetUtcNow(), cancellationToken);
 
     public async Task<bool> CompleteAsync(JournalLease lease, DeliveryRecord record, CancellationToken cancellationToken)
     {
-        var results = await _completer.CompleteAsync([new Completion(new Lease(lease.Id, lease.Attempt), record)], cancellationToken).ConfigureAwait(false);
+        var results = await _completer.CompleteAsync([new Completion(lease, record)], cancellationToken).ConfigureAwait(false);
         return results[0] == CompletionResult.Completed;
     }
 

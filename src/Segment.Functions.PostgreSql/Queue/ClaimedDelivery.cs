@@ -1,10 +1,12 @@
+using Segment.Functions.Pipeline.Internal;
+
 namespace Segment.Functions.PostgreSql.Queue;
 
 /// <summary>An event claimed for an attempt at one destination, under a lease held by this instance.</summary>
 internal sealed record ClaimedDelivery
 {
     /// <summary>The claim: row id and attempt number; hand it back to renew or complete.</summary>
-    public required Lease Lease { get; init; }
+    public required JournalLease Lease { get; init; }
 
     /// <summary>The destination.</summary>
     public required string Destination { get; init; }

@@ -1,4 +1,5 @@
 using Segment.Functions.Delivery;
+using Segment.Functions.Pipeline.Internal;
 
 namespace Segment.Functions.PostgreSql.Queue;
 
@@ -9,7 +10,7 @@ namespace Segment.Functions.PostgreSql.Queue;
 /// </summary>
 /// <param name="Lease">The claim the attempt ran under.</param>
 /// <param name="Record">The record to write; its <see cref="DeliveryRecord.Sequence"/> is replaced by the lease's row id.</param>
-internal sealed record Completion(Lease Lease, DeliveryRecord Record)
+internal sealed record Completion(JournalLease Lease, DeliveryRecord Record)
 {
     /// <summary>Checks that a retry says when; throws naming the delivery otherwise.</summary>
     public void Validate()

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Segment.Functions.PostgreSql.Schema;
+using Segment.Functions.Pipeline.Internal;
 
 namespace Segment.Functions.PostgreSql.Queue;
 
@@ -99,7 +100,7 @@ internal sealed class DeliveryClaimer
         {
             claimed.Add(new ClaimedDelivery
             {
-                Lease = new Lease(reader.GetInt64(0), reader.GetInt32(1)),
+                Lease = new JournalLease(reader.GetInt64(0), reader.GetInt32(1)),
                 Destination = destination,
                 MessageId = reader.GetString(2),
                 EventType = reader.GetString(3),
@@ -118,7 +119,7 @@ internal sealed class DeliveryClaimer
     /// Returns the ids renewed; a lease missing from the answer was lost (it expired and another claim took
     /// the row, or it was completed), or its row was locked at that moment by this instance's completion.
     /// </summary>
-    public async Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<Lease> leases, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<JournalLease> leases, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leases);
         if (leases.Count == 0)
@@ -147,7 +148,7 @@ internal sealed class DeliveryClaimer
     /// <paramref name="now"/> so any instance takes them at once instead of after their leases run out.
     /// Claims this instance no longer holds are left alone. Returns how many were given back.
     /// </summary>
-    public async Task<int> ReleaseAsync(IReadOnlyCollection<Lease> leases, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> ReleaseAsync(IReadOnlyCollection<JournalLease> leases, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leases);
         if (leases.Count == 0)

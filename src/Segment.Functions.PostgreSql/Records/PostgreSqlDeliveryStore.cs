@@ -4,6 +4,7 @@ using Segment.Functions.Delivery;
 using Segment.Functions.PostgreSql.Internal;
 using Segment.Functions.PostgreSql.Queue;
 using Segment.Functions.PostgreSql.Schema;
+using Segment.Functions.Pipeline.Internal;
 
 namespace Segment.Functions.PostgreSql.Records;
 
@@ -49,7 +50,7 @@ internal sealed class PostgreSqlDeliveryStore : IDeliveryStore
             }
         }
 
-        var rows = records.Select((record, i) => new Completion(new Lease(ids[i], record.Attempts), record)).ToList();
+        var rows = records.Select((record, i) => new Completion(new JournalLease(ids[i], record.Attempts), record)).ToList();
         await RecordWriter.CopyAsync(connection, _names, rows, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,6 +1,7 @@
 using Segment.Functions.Delivery;
 using Segment.Functions.PostgreSql.Queue;
 using Segment.Functions.PostgreSql.Tests.Cluster;
+using Segment.Functions.Pipeline.Internal;
 
 namespace Segment.Functions.PostgreSql.Tests.Queue;
 
@@ -129,7 +130,7 @@ public sealed class DeliveryCompleterTests : QueueTest
         var completer = Completer();
         var record = new DeliveryRecord { Destination = "A", MessageId = "m", State = DeliveryState.Retrying };
 
-        var exception = Assert.ThrowsAsync<ArgumentException>(async () => await completer.CompleteAsync([new Completion(new Lease(1, 1), record)], CancellationToken.None));
+        var exception = Assert.ThrowsAsync<ArgumentException>(async () => await completer.CompleteAsync([new Completion(new JournalLease(1, 1), record)], CancellationToken.None));
 
         Assert.That(exception!.Message, Does.StartWith("The Retrying record of delivery 1 has no NextAttemptAt"));
     }

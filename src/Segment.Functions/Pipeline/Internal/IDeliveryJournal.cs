@@ -75,7 +75,14 @@ internal interface IDeliveryJournal
 /// <param name="Destinations">The destinations that take it (decided once, at acceptance).</param>
 internal sealed record JournalEntry(ReadOnlyMemory<byte> Body, string MessageId, string EventType, IReadOnlyList<string> Destinations);
 
-/// <summary>One claim of one delivery: its id and the attempt number the claim gave it.</summary>
+/// <summary>
+/// One claim of one delivery: its id and the attempt number the claim gave it. Every claim adds one to
+/// the delivery's attempts, so the pair tells this claim apart from any later claim of the same delivery
+/// (by another instance, or by this one after its lease expired): a renewal or a completion applies only
+/// while the delivery still carries this pair and this instance's name.
+/// </summary>
+/// <param name="Id">The delivery's id (its records' sequence).</param>
+/// <param name="Attempt">The delivery's attempts after this claim.</param>
 internal readonly record struct JournalLease(long Id, int Attempt);
 
 /// <summary>An event claimed for an attempt at one destination.</summary>
