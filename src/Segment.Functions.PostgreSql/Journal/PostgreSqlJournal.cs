@@ -99,16 +99,24 @@ internal sealed class PostgreSqlJournal : IDeliveryJournal, IAsyncDisposable, ID
 
     public ValueTask AppendAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
     {
-        var rows = new List<NewDelivery>(entries.Count);
+        var count = 0;
+        foreach (var entry in entries)
+        {
+            count += entry.Destinations.Count;
+        }
+
+        // One row per event and destination, straight into the array the writer takes.
+        var rows = new NewDelivery[count];
+        var i = 0;
         foreach (var entry in entries)
         {
             foreach (var destination in entry.Destinations)
             {
-                rows.Add(new NewDelivery(destination, entry.MessageId, entry.EventType, entry.Body));
+                rows[i++] = new NewDelivery(destination, entry.MessageId, entry.EventType, entry.Body);
             }
         }
 
-        return _writer.EnqueueAsync([.. rows], cancellationToken);
+        return _writer.EnqueueAsync(rows, cancellationToken);
     }
 
     public async Task<IReadOnlyList<JournalClaim>> ClaimAsync(string destination, int max, CancellationToken cancellationToken)

@@ -39,8 +39,9 @@ internal static class RecordWriter
             await WriteNullableAsync(copy, record.Error?.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             await WriteNullableAsync(copy, record.Error?.Message, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(record.Logs, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await copy.WriteAsync(
-                JsonSerializer.Serialize(record.HttpTraces, RecordJsonContext.Default.IReadOnlyListHttpTrace), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+            // Most records (every delivered event's) have no traces: no serializer call for those.
+            var traces = record.HttpTraces.Count == 0 ? "[]" : JsonSerializer.Serialize(record.HttpTraces, RecordJsonContext.Default.IReadOnlyListHttpTrace);
+            await copy.WriteAsync(traces, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(record.OmittedHttpTraces, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(record.EventJson, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(record.AcceptedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);

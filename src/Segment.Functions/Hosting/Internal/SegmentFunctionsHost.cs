@@ -130,10 +130,17 @@ internal sealed partial class SegmentFunctionsHost : ISegmentFunctions, IDisposa
 
     public DestinationStatus GetStatus(string destination) => Pipeline(destination).Status;
 
-    public DeliveryCounts GetCounts(string destination) =>
-        _journal is not null ? _journal.Counts(destination == DeliveryRecord.RejectedInput ? destination : Pipeline(destination).Name)
-        : destination == DeliveryRecord.RejectedInput ? _rejectedInput.Counts.Snapshot()
-        : Pipeline(destination).Counts;
+    public DeliveryCounts GetCounts(string destination)
+    {
+        if (destination == DeliveryRecord.RejectedInput)
+        {
+            return _journal?.Counts(destination) ?? _rejectedInput.Counts.Snapshot();
+        }
+
+        // Throws for an unknown name, whichever reads the counts.
+        var pipeline = Pipeline(destination);
+        return _journal?.Counts(destination) ?? pipeline.Counts;
+    }
 
     public Task WaitForIdleAsync(CancellationToken cancellationToken = default) =>
         WaitForAllAsync(static p => p.WhenIdle(), cancellationToken);

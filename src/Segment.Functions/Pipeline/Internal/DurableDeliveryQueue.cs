@@ -236,7 +236,7 @@ internal sealed class DurableDeliveryQueue : IDeliveryQueue
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Not given back: their leases run out and they are claimed again then.
-            Log.Safely(() => Log.RenewFailed(_logger, _name, exception));
+            Log.Safely(() => Log.ReleaseFailed(_logger, _name, unstarted.Count, exception));
         }
     }
 

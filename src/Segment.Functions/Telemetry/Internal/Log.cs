@@ -83,4 +83,7 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Error, "Durable storage could not commit {Events} accepted event(s); they were answered Unavailable and nothing of them was stored")]
     public static partial void AppendFailed(ILogger logger, int events, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Warning, "Destination {Destination} could not give back {Count} claimed event(s) it had not started; they are claimed again when their leases run out")]
+    public static partial void ReleaseFailed(ILogger logger, string destination, int count, Exception exception);
 }
